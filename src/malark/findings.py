@@ -1,0 +1,218 @@
+"""Findings and the rule catalogue (SPEC 4).
+
+The catalogue is data: one `Rule` per code with its severity, a short Swedish title, a
+Swedish message template that says what is wrong AND what to do, an explanation for the
+rule reference, and the periods it applies to. `docs/rules.md` and `malark rules` are
+generated from it. A check creates findings only through `Rule.finding`, so a message
+can never drift from its code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["CATALOGUE", "Finding", "Rule", "Severity", "rule"]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_SV = {Severity.ERROR: "Fel", Severity.WARNING: "Varning", Severity.INFO: "Info"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    file: str
+    sheet: str | None
+    cell: str | None
+    ref: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return d
+
+    def key(self) -> tuple[str, str | None, str | None]:
+        """`(code, sheet, cell)`: what tests assert on."""
+        return (self.code, self.sheet, self.cell)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    template: str
+    explanation: str
+    periods: str = "alla perioder"
+
+    def finding(
+        self,
+        *,
+        file: str,
+        sheet: str | None = None,
+        cell: str | None = None,
+        ref: str | None = None,
+        severity: Severity | None = None,
+        **params: Any,
+    ) -> Finding:
+        return Finding(
+            code=self.code,
+            severity=severity or self.severity,
+            file=file,
+            sheet=sheet,
+            cell=cell,
+            ref=ref,
+            message=self.template.format(**params),
+        )
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_RULES: tuple[Rule, ...] = (
+    # --- structure -------------------------------------------------------------------------
+    Rule("S001", E, "Filen kan inte läsas",
+         "Filen kan inte läsas: {reason}. {what_to_do}",
+         "Filen är inte en xlsx-fil, är skadad, lösenordsskyddad/krypterad eller sparad i det "
+         "gamla .xls-formatet. Öppna den i Excel och spara som Excel-arbetsbok (.xlsx) utan "
+         "lösenord."),
+    Rule("S002", E, "Inte en malark-arbetsbok",
+         "Filen är inte en malark-arbetsbok: {reason}. Använd den arbetsbok som "
+         "ekonomikontoret skickade ut och kopiera in era uppgifter i den.",
+         "Det dolda bladet `_malark` saknas eller är trasigt, så filen kan inte knytas till "
+         "kommun, år, period och nämnd."),
+    Rule("S003", E, "Formatversionen stöds inte",
+         "Arbetsboken har formatversion {found}, men den här versionen av malark läser "
+         "{supported}. Be ekonomikontoret om en ny arbetsbok eller uppdatera malark.",
+         "Arbetsboken skapades av en annan version av malark med en annan layout."),
+    Rule("S004", E, "Fel kommun, år eller period",
+         "Arbetsboken gäller {field} {found}, men {expected} förväntades. Kontrollera att "
+         "du skickar in rätt fil för rätt period.",
+         "Metadata i arbetsboken stämmer inte med målmodellen eller kommandot."),
+    Rule("S005", E, "Blad saknas",
+         "Bladet {sheet_name} saknas. Byt inte namn på och ta inte bort blad; hämta bladet "
+         "från den utskickade arbetsboken.",
+         "Ett blad som malark behöver har tagits bort eller bytt namn."),
+    Rule("S006", E, "Kolumn saknas eller har bytt namn",
+         "Kolumnen {header} saknas i rad 1. Återställ rubriken exakt som i den utskickade "
+         "arbetsboken.",
+         "En obligatorisk kolumnrubrik har tagits bort eller ändrats."),
+    Rule("S007", E, "Låst innehåll har ändrats",
+         "{what} har ändrats från {expected} till {found}. Innehållet bestäms av "
+         "kommunfullmäktige/ekonomikontoret; återställ det ursprungliga värdet.",
+         "Låst innehåll (KF-målens text, id:n, mål- och utgångsvärden som modellen satt) "
+         "skiljer sig från arbetsbokens ögonblicksbild eller målmodellen."),
+    Rule("S008", E, "Dubblerat id",
+         "Id {id} finns redan på rad {other_row}. Varje id får förekomma en gång; ge raden "
+         "ett nytt id eller lämna Id tomt så tilldelas nästa lediga.",
+         "Två rader har samma id."),
+    Rule("S009", E, "Filen avvisad som osäker eller för stor",
+         "Filen avvisades: {reason}. Spara om filen i Excel som en vanlig .xlsx och skicka "
+         "den igen; kontakta ekonomikontoret om problemet kvarstår.",
+         "Filen är för stor, har för många delar, komprimerar misstänkt mycket (zip-bomb) "
+         "eller innehåller XML-konstruktioner som inte tillåts (XML-bomb)."),
+    Rule("S010", W, "Makron eller externa länkar",
+         "Filen innehåller {what}. Ta bort dem och spara som .xlsx innan du skickar in "
+         "filen.",
+         "Makron, externa länkar och xlwings-konfigurationsblad (`*.conf`) kan köra kod eller "
+         "hämta data utifrån och hör inte hemma i en inlämnad målrapport."),
+    # --- goal chain ------------------------------------------------------------------------
+    Rule("K001", E, "Pekar på ett mål som inte finns",
+         "Målet {target} finns inte. Välj ett mål-id ur listan (ett KF-mål eller ett av "
+         "nämndens mål).",
+         "Ett nämndmål, en indikator eller en aktivitet hänvisar till ett mål-id som inte "
+         "finns i arbetsboken."),
+    Rule("K002", E, "KF-målet är inte adresserat till nämnden",
+         "KF-målet {target} är inte adresserat till {committee}. Koppla nämndmålet till ett "
+         "av de KF-mål som står på bladet KF-mål.",
+         "Ett nämndmål hänger på ett KF-mål som fullmäktige inte har riktat till nämnden."),
+    Rule("K003", E, "Inget svar på ett adresserat KF-mål",
+         "KF-målet {target} är adresserat till {committee} men {missing}. {what_to_do}",
+         "Plan: varje adresserat KF-mål behöver minst ett nämndmål eller en aktivitet. "
+         "Uppföljning: varje adresserat KF-mål behöver en text i Bidrag.",
+         "Plan: nämndmål/aktivitet; uppföljning: Bidrag"),
+    Rule("K004", W, "Nämndmål utan indikator och aktivitet",
+         "Nämndmålet {target} har varken indikator eller aktivitet. Lägg till minst en "
+         "indikator med målvärde eller en aktivitet så att målet kan följas upp.",
+         "Ett mål som inget mäter och inget gör kan inte följas upp."),
+    # --- SMART -----------------------------------------------------------------------------
+    Rule("M001", W, "Inte specifikt",
+         "Målformuleringen innehåller {words}, som är vagt. Skriv vad som ska uppnås, för "
+         "vem och hur mycket, t.ex. \"Andelen … ska vara minst 85 % 2027\".",
+         "Vaga verb som utveckla, verka för, sträva efter, arbeta för och främja säger inte "
+         "vad som ska vara uppnått."),
+    Rule("M002", W, "Inte mätbart",
+         "Målet {target} har ingen indikator med målvärde och inget tal i texten. Lägg till "
+         "en indikator med målvärde eller skriv in nivån i målet.",
+         "Ett mätbart mål har en indikator med målvärde eller en siffra i formuleringen."),
+    Rule("M003", W, "Ansvarig saknas",
+         "Ansvarig saknas. Skriv vem (funktion eller enhet) som ansvarar.",
+         "Kungälvs A i SMART: målet ska vara ansvarsfördelat."),
+    Rule("M004", W, "Orealistiskt målvärde",
+         "{problem}. Kontrollera målvärdet och enheten.",
+         "Målvärdet ligger utanför det möjliga intervallet (t.ex. över 100 %) eller orimligt "
+         "långt från utgångsvärdet."),
+    Rule("M005", W, "Inte tidsbundet",
+         "{problem}. Ange år inom KF-målets period.",
+         "Målår/slutår saknas, eller ligger utanför KF-målets period."),
+    Rule("M006", W, "Formulerat som en aktivitet",
+         "Målformuleringen innehåller {words} och beskriver en aktivitet, inte ett mål. "
+         "Beskriv det önskade resultatet som mål och lägg aktiviteten på bladet Aktiviteter.",
+         "\"Upprättas\", \"tas fram\", \"genomföra\" beskriver vad som ska göras, inte vad som "
+         "ska uppnås."),
+    # --- data ------------------------------------------------------------------------------
+    Rule("D001", E, "Inte ett tal",
+         "{header} ska vara ett tal men cellen innehåller \"{found}\". Skriv bara talet, "
+         "t.ex. 85,5.",
+         "Ett tal krävs; text som \"85,5\" eller \"85 %\" tolkas med svenska konventioner och "
+         "rapporteras som info, men text som inte går att tolka är fel."),
+    Rule("D002", E, "Värde utanför tillåtet intervall",
+         "{header} {found} ligger utanför {allowed}. Rätta värdet.",
+         "Procent utanför 0–100, år utanför ett rimligt intervall och liknande."),
+    Rule("D003", E, "Ogiltigt datum",
+         "{header} \"{found}\" är inte ett giltigt datum. Skriv datumet som ÅÅÅÅ-MM-DD.",
+         "Datum ska vara datumceller eller text som går att tolka som datum."),
+    Rule("D004", E, "Värdet finns inte i listan",
+         "{header} \"{found}\" finns inte i listan. Välj ett av: {allowed}.",
+         "Värdet måste vara ett av rullgardinslistans värden."),
+    Rule("D005", E, "Obligatoriskt värde saknas",
+         "{header} saknas. {what_to_do}",
+         "I uppföljningsperioderna krävs Utfall för indikatorer, Bedömning för mål och Status "
+         "för aktiviteter.", "T1, T2, Helår"),
+    Rule("D006", E, "Röd/Gul bedömning utan analys",
+         "Bedömningen är {assessment} men Analys är tom. Beskriv varför målet inte nås.",
+         "En röd eller gul bedömning ska alltid ha en analys.", "T1, T2, Helår"),
+    Rule("D007", E, "Röd bedömning utan åtgärder",
+         "Bedömningen är Röd men Åtgärder är tom. Beskriv vilka åtgärder som vidtas.",
+         "Vid stor avvikelse ska rapporten säga vilka åtgärder som vidtas.", "T1, T2, Helår"),
+    Rule("D008", W, "Aktiviteten är försenad",
+         "Slutdatum {end} har passerat men status är {status}. Uppdatera status (Klar, "
+         "Försenad eller Avbruten) eller slutdatum.",
+         "En aktivitet efter sitt slutdatum bör vara Klar, Försenad eller Avbruten."),
+    Rule("D009", W, "Formel eller felvärde i en inmatningscell",
+         "Cellen innehåller {what} där ett inskrivet värde förväntas. Skriv in värdet.",
+         "Formler och felvärden (#DIV/0! m.fl.) i inmatningsceller ger ingen säker uppgift."),
+    Rule("D010", W, "Bedömningen motsäger indikatorerna",
+         "Bedömningen är {assessment} men {indicators}. Kontrollera bedömningen eller "
+         "förklara i Analys.",
+         "Samlad bedömning som går emot alla indikatorers trafikljus."),
+)
+
+CATALOGUE: dict[str, Rule] = {r.code: r for r in _RULES}
+
+
+def rule(code: str) -> Rule:
+    return CATALOGUE[code]
+
+
+def count(findings: Iterable[Finding], severity: Severity) -> int:
+    return sum(1 for f in findings if f.severity is severity)

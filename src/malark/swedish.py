@@ -1,0 +1,122 @@
+"""Reading numbers and dates the way Swedes type them, and writing them back.
+
+`parse_number("1 234,5")` → 1234.5; `parse_date("31 mars 2026")` → date(2026, 3, 31).
+Both return None for text they cannot read; neither ever raises on any text. The
+formatters are their inverses (`parse_number(format_number(x)) == x`), used in messages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+
+__all__ = [
+    "EXCEL_EPOCH",
+    "MONTHS",
+    "format_date",
+    "format_number",
+    "parse_date",
+    "parse_number",
+]
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\u2007\t")
+_MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-"})
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?", re.IGNORECASE)
+_GROUPED_DOTS = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?")
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4,
+    "apr": 4, "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augusti": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+_MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+                "september", "oktober", "november", "december")
+
+EXCEL_EPOCH = date(1899, 12, 30)
+"""Day 0 of Excel's 1900 date system as Excel counts serials after 1900-03-01."""
+
+
+def parse_number(text: str) -> float | None:
+    """A number from Swedish-typed text: `85,5`, `85 %`, `1 234,5`, `−5`, `1.234.567`.
+
+    Decimal comma or point; space, no-break space or thin space as thousands separator;
+    Unicode minus; a trailing `%` is dropped (the unit lives in `Enhet`). Returns None when
+    the text is not a number. Never raises.
+    """
+    if not isinstance(text, str):
+        return None
+    s = text.translate(_MINUSES).translate(_SPACES)
+    if s.endswith("%"):
+        s = s[:-1]
+    if not s or len(s) > 64:
+        return None
+    if _GROUPED_DOTS.fullmatch(s):  # 1.234.567 or 1.234.567,5
+        s = s.replace(".", "")
+    if "," in s:
+        if s.count(",") > 1 or "." in s:
+            return None
+        s = s.replace(",", ".")
+    if not _NUMBER.fullmatch(s):
+        return None
+    value = float(s)
+    return value if math.isfinite(value) else None
+
+
+def format_number(value: float) -> str:
+    """Swedish display of a number: decimal comma, Unicode minus, no thousands separator
+    (shortest text that reads back to the same float)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value)).replace("-", "\u2212")
+    return repr(value).replace(".", ",").replace("-", "\u2212")
+
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/. ]\s*|\s+)(\d{4})")
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\s*([a-zåäö]+)\.?\s+(\d{4})")
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(value: object) -> date | None:
+    """A date from a cell value: date/datetime cells, Excel serials, and text such as
+    `2026-03-31`, `20260331`, `31/3 2026`, `31/3/2026`, `31.3.2026`, `31 mars 2026`.
+
+    Returns None when the value is not a date. Never raises.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or not 1 <= value < 2958466:  # up to 9999-12-31
+            return None
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    if not isinstance(value, str):
+        return None
+    s = " ".join(value.strip().lower().split())
+    if len(s) > 40:
+        return None
+    if m := _ISO.fullmatch(s):
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _COMPACT.fullmatch(s):
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _DMY.fullmatch(s):
+        return _safe_date(int(m[3]), int(m[2]), int(m[1]))
+    if (m := _DAY_MONTH_NAME.fullmatch(s)) and m[2] in MONTHS:
+        return _safe_date(int(m[3]), MONTHS[m[2]], int(m[1]))
+    return None
+
+
+def format_date(value: date) -> str:
+    """`31 mars 2026`: the Swedish long form, readable in any message."""
+    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"

@@ -1,0 +1,25 @@
+"""Helpers for tests: edit workbooks the way a user would."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+_ADDRESS = re.compile(r"(?P<sheet>[^!]+)!(?P<cell>[A-Z]+[0-9]+)")
+
+
+def edit(path: Path, changes: Mapping[str, Any], *, out: Path | None = None) -> Path:
+    """Apply `{"Sheet!A1": value}` to a workbook as a user typing in Excel would
+    (None clears a cell) and save it (to `out` if given)."""
+    workbook = openpyxl.load_workbook(path)
+    for address, value in changes.items():
+        match = _ADDRESS.fullmatch(address)
+        assert match, f"bad address {address!r}"
+        workbook[match["sheet"]][match["cell"]] = value
+    target = out or path
+    workbook.save(target)
+    return target
