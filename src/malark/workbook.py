@@ -1,0 +1,44 @@
+"""A returned workbook as data: raw values per sheet plus what the reader learned about it.
+
+`WorkbookData` is the seam between the ways a workbook reaches malark (a file on disk read
+with python-calamine, or the open workbook in Excel read through xlwings by the ribbon
+button) and the validation engine, which only ever sees `WorkbookData`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from malark.findings import Finding
+
+__all__ = ["WorkbookData", "read_workbook"]
+
+
+@dataclass(slots=True)
+class WorkbookData:
+    file: str
+    """The file as the user named it (shown in findings)."""
+    sheet_names: list[str] = field(default_factory=list)
+    visibility: dict[str, str] = field(default_factory=dict)
+    """Sheet name → `visible`, `hidden` or `veryhidden`."""
+    rows: dict[str, list[list[Any]]] = field(default_factory=dict)
+    """Sheet name → rows from A1 (calamine's values: '' for empty, float for numbers)."""
+    formulas: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Sheet name → {A1: formula text} for cells holding a formula."""
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Sheet name → {A1: error value such as `#DIV/0!`}."""
+    findings: list[Finding] = field(default_factory=list)
+    """What opening the file found (S001, S009, S010)."""
+    readable: bool = True
+    """False when the file could not be opened at all (its findings say why)."""
+    sha256: str | None = None
+
+
+def read_workbook(path: Path | str, *, display_name: str | None = None) -> WorkbookData:
+    """Read every sheet of `path` with calamine. Safety checks come first (see
+    `malark.safety`); an unreadable file gives `readable=False` and an S001/S009 finding."""
+    from malark.reader import read_workbook_file
+
+    return read_workbook_file(Path(path), display_name=display_name)
