@@ -319,3 +319,9 @@ SUBMISSION_STATUS_MISSING = "Saknas"
 # Excel's own limits that layout code must respect.
 MAX_SHEET_TITLE = 31
 MAX_CELL_TEXT = 32767
+
+# ---------------------------------------------------------------------------
+# Validation results inside a workbook (annotate copy and the ribbon button)
+# ---------------------------------------------------------------------------
+SHEET_RESULTS = "Valideringsresultat"
+RESULT_HEADERS = ("Allvarlighet", "Kod", "Blad", "Cell", "Gäller", "Meddelande")
