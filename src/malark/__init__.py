@@ -4,11 +4,15 @@ The public library API lives in `malark.api`; the CLI (`malark.cli`) and the Exc
 add-in call only that.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+__version__ = "0.1.0"
+"""The one place the version is set (pyproject reads it from here)."""
 
-try:
-    __version__ = version("malark")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
+__all__ = ["__version__", "main"]
 
-__all__ = ["__version__"]
+
+def main() -> None:
+    """The Excel ribbon button `Validera` (malark.xlam runs `import malark;malark.main()`).
+    Imported lazily: `import malark` loads neither xlwings nor pandas."""
+    from malark.addin.button import main as _main
+
+    _main()

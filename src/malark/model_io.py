@@ -11,10 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from malark.contract import (
     ADDRESSED_TO_ALL,
     DIRECTIONS,
@@ -291,12 +287,12 @@ def read_model(path: Path | str) -> GoalModel:
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+# openpyxl is imported only when writing: reading (validate, the ribbon button) must start fast.
 
 
-def _sheet(workbook: Workbook, spec: SheetSpec, rows: list[list[Any]]):
+def _sheet(workbook, spec: SheetSpec, rows: list[list[Any]]):
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     ws = workbook.create_sheet(spec.name)
     ws.append(list(spec.headers))
     for row in rows:
@@ -304,16 +300,19 @@ def _sheet(workbook: Workbook, spec: SheetSpec, rows: list[list[Any]]):
     for index, column in enumerate(spec.columns, start=1):
         letter = spec.letter(column.field)
         ws.column_dimensions[letter].width = column.width
-        ws.cell(1, index).fill = _HEADER_FILL
-        ws.cell(1, index).font = _HEADER_FONT
+        ws.cell(1, index).fill = PatternFill("solid", fgColor="1F4E78")
+        ws.cell(1, index).font = Font(bold=True, color="FFFFFF")
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            cell.alignment = _WRAP
+            cell.alignment = wrap
     ws.freeze_panes = "A2"
     return ws
 
 
 def _list_validation(ws, values: tuple[str, ...], cells: str) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
     dv.add(cells)
     ws.add_data_validation(dv)
@@ -321,6 +320,8 @@ def _list_validation(ws, values: tuple[str, ...], cells: str) -> None:
 
 def write_model(model: GoalModel, path: Path | str) -> Path:
     """Write `model` as a master goal model workbook (SPEC 2)."""
+    from openpyxl import Workbook
+
     path = Path(path)
     workbook = Workbook()
     workbook.remove(workbook.active)

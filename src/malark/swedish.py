@@ -20,10 +20,15 @@ __all__ = [
     "parse_number",
 ]
 
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\u2007\t")
-_MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-"})
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?", re.IGNORECASE)
-_GROUPED_DOTS = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?")
+_GROUP_SPACES = " \u00a0\u202f\u2009\u2007"
+"""Thousands separators: space, no-break space, narrow no-break, thin and figure space."""
+_SPACES = str.maketrans("", "", _GROUP_SPACES)
+_MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-",
+                          "\ufe63": "-", "\uff0d": "-"})
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?", re.IGNORECASE | re.ASCII)
+_GROUPED_DOTS = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?", re.ASCII)
+_GROUPED_SPACES = re.compile(rf"[+-]?\d{{1,3}}([{_GROUP_SPACES}]\d{{3}})+([.,]\d+)?", re.ASCII)
+_SIGN_SPACE = re.compile(r"^([+-])\s+")
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4,
@@ -41,17 +46,23 @@ EXCEL_EPOCH = date(1899, 12, 30)
 def parse_number(text: str) -> float | None:
     """A number from Swedish-typed text: `85,5`, `85 %`, `1 234,5`, `−5`, `1.234.567`.
 
-    Decimal comma or point; space, no-break space or thin space as thousands separator;
-    Unicode minus; a trailing `%` is dropped (the unit lives in `Enhet`). Returns None when
-    the text is not a number. Never raises.
+    Decimal comma or point; space, no-break space or thin space as thousands separator
+    (only between groups of three digits: `1 2` is not a number); Unicode minus; a
+    trailing `%` is dropped (the unit lives in `Enhet`). Returns None when the text is
+    not a number. Never raises.
     """
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > 100:
         return None
-    s = text.translate(_MINUSES).translate(_SPACES)
+    s = text.translate(_MINUSES).strip()
     if s.endswith("%"):
-        s = s[:-1]
+        s = s[:-1].rstrip()
+    s = _SIGN_SPACE.sub(r"\1", s, count=1) if s[:1] in "+-" else s
     if not s or len(s) > 64:
         return None
+    if any(ch in _GROUP_SPACES for ch in s):
+        if not _GROUPED_SPACES.fullmatch(s):
+            return None
+        s = s.translate(_SPACES)
     if _GROUPED_DOTS.fullmatch(s):  # 1.234.567 or 1.234.567,5
         s = s.replace(".", "")
     if "," in s:
@@ -67,15 +78,21 @@ def parse_number(text: str) -> float | None:
 def format_number(value: float) -> str:
     """Swedish display of a number: decimal comma, Unicode minus, no thousands separator
     (shortest text that reads back to the same float)."""
+    if not math.isfinite(value):
+        return str(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value)).replace("-", "\u2212")
     return repr(value).replace(".", ",").replace("-", "\u2212")
 
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/. ]\s*|\s+)(\d{4})")
-_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\s*([a-zåäö]+)\.?\s+(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                  r"(?:z|[+-]\d{2}:?\d{2})?)?", re.ASCII)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
+_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/. ]\s*|\s+)(\d{4})", re.ASCII)
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\s*([a-zåäö]+)\.?\s+(\d{4})", re.ASCII)
+_EXCEL_DAY_ONE = date(1899, 12, 31)
+"""Serials 1–59 count from here (serial 1 is 1900-01-01; Excel's fictitious
+1900-02-29 is serial 60)."""
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -98,9 +115,12 @@ def parse_date(value: object) -> date | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        if not math.isfinite(value) or not 1 <= value < 2958466:  # up to 9999-12-31
+        if not 1 <= value < 2958466:  # up to 9999-12-31; False for NaN
             return None
-        return EXCEL_EPOCH + timedelta(days=int(value))
+        days = int(value)
+        if days == 60:
+            return None
+        return (_EXCEL_DAY_ONE if days < 60 else EXCEL_EPOCH) + timedelta(days=days)
     if not isinstance(value, str):
         return None
     s = " ".join(value.strip().lower().split())
@@ -118,5 +138,6 @@ def parse_date(value: object) -> date | None:
 
 
 def format_date(value: date) -> str:
-    """`31 mars 2026`: the Swedish long form, readable in any message."""
-    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
+    """`31 mars 2026`: the Swedish long form, readable in any message (the year always
+    has four digits, so `parse_date` reads it back)."""
+    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year:04d}"

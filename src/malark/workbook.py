@@ -26,9 +26,12 @@ class WorkbookData:
     rows: dict[str, list[list[Any]]] = field(default_factory=dict)
     """Sheet name → rows from A1 (calamine's values: '' for empty, float for numbers)."""
     formulas: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Sheet name → {A1: formula text} for cells holding a formula."""
+    """Sheet name → {A1: formula text} for cells holding a formula, with the leading `=`
+    as Excel shows it (`"=B5*2"`). The file reader fills it for the committee data sheets
+    (`contract.COMMITTEE_DATA_SHEETS`); calamine alone shows only the cached value."""
     errors: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Sheet name → {A1: error value such as `#DIV/0!`}."""
+    """Sheet name → {A1: error value such as `#DIV/0!`} (calamine shows these as `''`),
+    for the same sheets as `formulas`."""
     findings: list[Finding] = field(default_factory=list)
     """What opening the file found (S001, S009, S010)."""
     readable: bool = True
