@@ -21,3 +21,26 @@ def model_path(_example_project, tmp_path) -> Path:
     target = tmp_path / "malmodell.xlsx"
     shutil.copy(_example_project.model, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def filled_files(_example_project, tmp_path_factory) -> dict[str, Path]:
+    """BUN's Plan and KS's T1 workbook generated from the example model and filled in
+    without a single finding (`tests/filled_workbooks.py`); copy before editing."""
+    from tests.filled_workbooks import PLAN_BUN, T1_KS
+    from tests.helpers import edit
+
+    out = tmp_path_factory.mktemp("filled")
+    model = _example_project.model
+    plan = api.generate(model, out / "plan", period="Plan", committees=["BUN"])[0]
+    t1 = api.generate(model, out / "t1", period="T1", committees=["KS"])[0]
+    return {"plan": edit(plan, PLAN_BUN), "t1": edit(t1, T1_KS)}
+
+
+@pytest.fixture(scope="session")
+def filled_data(filled_files):
+    """The filled workbooks read once (`WorkbookData`); tests change them with
+    `tests.filled_workbooks.edited`, which copies."""
+    from malark.workbook import read_workbook
+
+    return {name: read_workbook(path) for name, path in filled_files.items()}

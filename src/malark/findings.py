@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["CATALOGUE", "Finding", "Rule", "Severity", "rule"]
+__all__ = ["CATALOGUE", "Finding", "Rule", "Severity", "catalogue_markdown", "rule"]
 
 
 class Severity(StrEnum):
@@ -89,7 +89,9 @@ _RULES: tuple[Rule, ...] = (
          "Filen är inte en malark-arbetsbok: {reason}. Använd den arbetsbok som "
          "ekonomikontoret skickade ut och kopiera in era uppgifter i den.",
          "Det dolda bladet `_malark` saknas eller är trasigt, så filen kan inte knytas till "
-         "kommun, år, period och nämnd."),
+         "kommun, år, period och nämnd. Hit hör också en sammanställning som skickats in i "
+         "stället för en nämnds arbetsbok, och en ögonblicksbild av KF-målen i `_malark` som "
+         "ändrats (kontrollsumman stämmer inte): då går metadata inte att lita på."),
     Rule("S003", E, "Formatversionen stöds inte",
          "Arbetsboken har formatversion {found}, men den här versionen av malark läser "
          "{supported}. Be ekonomikontoret om en ny arbetsbok eller uppdatera malark.",
@@ -112,7 +114,7 @@ _RULES: tuple[Rule, ...] = (
          "Låst innehåll (KF-målens text, id:n, mål- och utgångsvärden som modellen satt) "
          "skiljer sig från arbetsbokens ögonblicksbild eller målmodellen."),
     Rule("S008", E, "Dubblerat id",
-         "Id {id} finns redan på rad {other_row}. Varje id får förekomma en gång; ge raden "
+         "Id {id} finns redan på {other}. Varje id får förekomma en gång; ge raden "
          "ett nytt id eller lämna Id tomt så tilldelas nästa lediga.",
          "Två rader har samma id."),
     Rule("S009", E, "Filen avvisad som osäker eller för stor",
@@ -121,20 +123,25 @@ _RULES: tuple[Rule, ...] = (
          "Filen är för stor, har för många delar, komprimerar misstänkt mycket (zip-bomb) "
          "eller innehåller XML-konstruktioner som inte tillåts (XML-bomb)."),
     Rule("S010", W, "Makron eller externa länkar",
-         "Filen innehåller {what}. Ta bort dem och spara som .xlsx innan du skickar in "
-         "filen.",
+         "Filen innehåller {what}. {what_to_do}",
          "Makron, externa länkar och xlwings-konfigurationsblad (`*.conf`) kan köra kod eller "
          "hämta data utifrån och hör inte hemma i en inlämnad målrapport."),
+    Rule("S011", E, "Flera filer för samma nämnd",
+         "Nämnden {committee} finns i flera filer: {file_name} och {others}. Ta bort eller "
+         "flytta den fil som inte gäller och sammanställ igen.",
+         "Sammanställningen tar en fil per nämnd. Två filer för samma nämnd stoppas båda, så "
+         "att ingen av dem väljs i tysthet."),
     # --- goal chain ------------------------------------------------------------------------
     Rule("K001", E, "Pekar på ett mål som inte finns",
-         "Målet {target} finns inte. Välj ett mål-id ur listan (ett KF-mål eller ett av "
-         "nämndens mål).",
+         "{problem} Välj ett mål-id ur listan ({allowed}).",
          "Ett nämndmål, en indikator eller en aktivitet hänvisar till ett mål-id som inte "
          "finns i arbetsboken."),
     Rule("K002", E, "KF-målet är inte adresserat till nämnden",
-         "KF-målet {target} är inte adresserat till {committee}. Koppla nämndmålet till ett "
+         "KF-målet {target} är inte adresserat till {committee}. Koppla {what} till ett "
          "av de KF-mål som står på bladet KF-mål.",
-         "Ett nämndmål hänger på ett KF-mål som fullmäktige inte har riktat till nämnden."),
+         "Ett nämndmål (eller en indikator eller aktivitet direkt på ett KF-mål) hänger på ett "
+         "KF-mål som fullmäktige inte har riktat till nämnden. Kräver målmodellen (--model); "
+         "utan den blir det K001."),
     Rule("K003", E, "Inget svar på ett adresserat KF-mål",
          "KF-målet {target} är adresserat till {committee} men {missing}. {what_to_do}",
          "Plan: varje adresserat KF-mål behöver minst ett nämndmål eller en aktivitet. "
@@ -144,31 +151,43 @@ _RULES: tuple[Rule, ...] = (
          "Nämndmålet {target} har varken indikator eller aktivitet. Lägg till minst en "
          "indikator med målvärde eller en aktivitet så att målet kan följas upp.",
          "Ett mål som inget mäter och inget gör kan inte följas upp."),
+    Rule("K005", Severity.INFO, "Id saknas",
+         "Raden saknar Id. {outcome}",
+         "En rad som nämnden lagt till får lämna Id tomt; sammanställningen ger den nästa "
+         "lediga id och nästa period behåller det."),
     # --- SMART -----------------------------------------------------------------------------
     Rule("M001", W, "Inte specifikt",
          "Målformuleringen innehåller {words}, som är vagt. Skriv vad som ska uppnås, för "
          "vem och hur mycket, t.ex. \"Andelen … ska vara minst 85 % 2027\".",
-         "Vaga verb som utveckla, verka för, sträva efter, arbeta för och främja säger inte "
-         "vad som ska vara uppnått."),
+         "Vaga verb (utveckla, verka för, sträva efter, arbeta för, främja, bidra till, "
+         "satsa på, prioritera) säger inte vad som ska vara uppnått. Riktningsord (öka, "
+         "minska, förbättra, höja, sänka, stärka) räknas som vaga bara när målet saknar en "
+         "nivå: inget tal i texten och ingen indikator med målvärde. \"Frisknärvaron ska öka "
+         "och uppgå till 96 %\" är alltså specifikt.", "Plan"),
     Rule("M002", W, "Inte mätbart",
          "Målet {target} har ingen indikator med målvärde och inget tal i texten. Lägg till "
          "en indikator med målvärde eller skriv in nivån i målet.",
-         "Ett mätbart mål har en indikator med målvärde eller en siffra i formuleringen."),
+         "Ett mätbart mål har en indikator med målvärde eller ett tal (inte bara ett årtal) "
+         "i formuleringen.", "Plan"),
     Rule("M003", W, "Ansvarig saknas",
          "Ansvarig saknas. Skriv vem (funktion eller enhet) som ansvarar.",
-         "Kungälvs A i SMART: målet ska vara ansvarsfördelat."),
+         "Kungälvs A i SMART: nämndmål och aktiviteter ska ha en ansvarig.", "Plan"),
     Rule("M004", W, "Orealistiskt målvärde",
          "{problem}. Kontrollera målvärdet och enheten.",
-         "Målvärdet ligger utanför det möjliga intervallet (t.ex. över 100 %) eller orimligt "
-         "långt från utgångsvärdet."),
+         "Målvärdet är sämre än utgångsvärdet i indikatorns riktning, eller orimligt långt "
+         "från det: mer än 25 procentenheter för enheten %, annars mer än en fördubbling "
+         "eller halvering. Procent utanför 0–100 är D002.", "Plan"),
     Rule("M005", W, "Inte tidsbundet",
          "{problem}. Ange år inom KF-målets period.",
-         "Målår/slutår saknas, eller ligger utanför KF-målets period."),
+         "Slutår (nämndmål) eller målår (indikator med målvärde) saknas, eller ligger "
+         "utanför KF-målets period.", "Plan"),
     Rule("M006", W, "Formulerat som en aktivitet",
          "Målformuleringen innehåller {words} och beskriver en aktivitet, inte ett mål. "
          "Beskriv det önskade resultatet som mål och lägg aktiviteten på bladet Aktiviteter.",
-         "\"Upprättas\", \"tas fram\", \"genomföra\" beskriver vad som ska göras, inte vad som "
-         "ska uppnås."),
+         "Passiva aktivitetsverb (upprättas, tas fram, genomförs, införs, utreds, anordnas, "
+         "implementeras, sammanställs) och en inledande uppmaning (Genomföra, Upprätta, Ta "
+         "fram, Införa, Utreda, Anordna, Implementera) beskriver vad som ska göras, inte vad "
+         "som ska uppnås.", "Plan"),
     # --- data ------------------------------------------------------------------------------
     Rule("D001", E, "Inte ett tal",
          "{header} ska vara ett tal men cellen innehåller \"{found}\". Skriv bara talet, "
@@ -177,7 +196,12 @@ _RULES: tuple[Rule, ...] = (
          "rapporteras som info, men text som inte går att tolka är fel."),
     Rule("D002", E, "Värde utanför tillåtet intervall",
          "{header} {found} ligger utanför {allowed}. Rätta värdet.",
-         "Procent utanför 0–100, år utanför ett rimligt intervall och liknande."),
+         "Andelar i procent utanför 0–100, årtal utanför 2000–2100 (utgångsår 1900–2100), "
+         "datum utanför 2000–2100 eller ett slutdatum före startdatum. En indikator med "
+         "enheten % räknas som en andel utom när namnet säger att den är ett resultat, en "
+         "avvikelse, förändring, grad, ökning, minskning, tillväxt eller utveckling (t.ex. "
+         "\"Årets resultat\", \"Budgetavvikelse\", \"Självfinansieringsgrad\"), eller när "
+         "målmodellen själv satt värden utanför 0–100."),
     Rule("D003", E, "Ogiltigt datum",
          "{header} \"{found}\" är inte ett giltigt datum. Skriv datumet som ÅÅÅÅ-MM-DD.",
          "Datum ska vara datumceller eller text som går att tolka som datum."),
@@ -186,8 +210,10 @@ _RULES: tuple[Rule, ...] = (
          "Värdet måste vara ett av rullgardinslistans värden."),
     Rule("D005", E, "Obligatoriskt värde saknas",
          "{header} saknas. {what_to_do}",
-         "I uppföljningsperioderna krävs Utfall för indikatorer, Bedömning för mål och Status "
-         "för aktiviteter.", "T1, T2, Helår"),
+         "I uppföljningsperioderna krävs Utfall för indikatorer, Bedömning för nämndmål och "
+         "för KF-mål som nämnden samordnar, och Status för aktiviteter. Ett utfall som ännu "
+         "inte finns (t.ex. en årlig mätning vid T1) godtas när Kommentar förklarar varför.",
+         "T1, T2, Helår"),
     Rule("D006", E, "Röd/Gul bedömning utan analys",
          "Bedömningen är {assessment} men Analys är tom. Beskriv varför målet inte nås.",
          "En röd eller gul bedömning ska alltid ha en analys.", "T1, T2, Helår"),
@@ -205,6 +231,12 @@ _RULES: tuple[Rule, ...] = (
          "Bedömningen är {assessment} men {indicators}. Kontrollera bedömningen eller "
          "förklara i Analys.",
          "Samlad bedömning som går emot alla indikatorers trafikljus."),
+    Rule("D011", Severity.INFO, "Värdet tolkat från text",
+         "{header} \"{found}\" {how} och lästes som {value}. Värdet godtas; "
+         "skriv gärna bara talet eller datumet så att Excel räknar med det.",
+         "Tal och datum som skrivits som text (\"85,5\", \"85 %\", \"1 234,5\", \"31/3 2026\") "
+         "tolkas med svenska konventioner och godtas, men rapporteras så att inget ändras i "
+         "tysthet."),
 )
 
 CATALOGUE: dict[str, Rule] = {r.code: r for r in _RULES}
@@ -216,3 +248,36 @@ def rule(code: str) -> Rule:
 
 def count(findings: Iterable[Finding], severity: Severity) -> int:
     return sum(1 for f in findings if f.severity is severity)
+
+
+_FAMILIES = (
+    ("S", "Struktur", "Går filen att läsa, är den en malark-arbetsbok och är låst innehåll orört?"),
+    ("K", "Målkedjan", "Hänger nämndmål, indikatorer och aktiviteter ihop med KF-målen?"),
+    ("M", "SMART", "Är nämndmålen specifika, mätbara, ansvarsfördelade, realistiska och "
+                   "tidsbundna?"),
+    ("D", "Data", "Är talen tal, datumen datum och de obligatoriska uppgifterna ifyllda?"),
+)
+
+
+def catalogue_markdown() -> str:
+    """`docs/rules.md`: the rule reference, generated from the catalogue (`make docs`)."""
+    lines = [
+        "# Regelreferens",
+        "",
+        "Genererad från regelkatalogen i `malark.findings` med `make docs`; redigera inte för "
+        "hand. Samma lista visas av `malark rules`.",
+        "",
+        "Allvarlighet: **Fel** stoppar sammanställningen (slutkod 1), **Varning** ska ses "
+        "över, **Info** berättar vad malark gjort med ett värde.",
+    ]
+    for letter, family, question in _FAMILIES:
+        rules = [r for r in CATALOGUE.values() if r.code.startswith(letter)]
+        lines += ["", f"## {family} ({letter})", "", question, "",
+                  "| Kod | Allvarlighet | Regel | Perioder |", "|---|---|---|---|"]
+        lines += [f"| [{r.code}](#{r.code.lower()}) | {SEVERITY_SV[r.severity]} | {r.title} | "
+                  f"{r.periods} |" for r in rules]
+        for r in rules:
+            example = r.template.replace("{", "‹").replace("}", "›")
+            lines += ["", f"### {r.code}", "", f"**{r.title}** ({SEVERITY_SV[r.severity]}, "
+                      f"{r.periods}). {r.explanation}", "", f"Meddelande: {example}"]
+    return "\n".join(lines) + "\n"

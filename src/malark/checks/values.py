@@ -1,0 +1,138 @@
+"""Typed reading of positioned cells, the way a Swedish controller types them.
+
+Every function takes a `Cell` (or None when the column is missing) and never raises.
+`read_number` / `read_year` / `read_date` say HOW a value was read (`ReadKind`), so the data
+checks can report text that was parsed (D011, info) or could not be parsed (D001/D003);
+the other checks only want the value and use `number`, `year`, `date_of`, `text`.
+A formula or error cell is `ReadKind.FORMULA`/`ERROR`: it is never a typed value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from malark.swedish import format_date, format_number, parse_date, parse_number
+from malark.table import Cell
+
+__all__ = [
+    "Read",
+    "ReadKind",
+    "date_of",
+    "display",
+    "number",
+    "read_date",
+    "read_number",
+    "read_year",
+    "text",
+    "year",
+]
+
+
+class ReadKind(StrEnum):
+    EMPTY = "empty"
+    VALUE = "value"
+    """A real number/date cell."""
+    FROM_TEXT = "from_text"
+    """Text (or a serial number in a date column) that was read as a value: D011."""
+    INVALID = "invalid"
+    ERROR = "error"
+    """An Excel error value (`#DIV/0!`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    kind: ReadKind
+    value: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind in (ReadKind.VALUE, ReadKind.FROM_TEXT)
+
+
+_EMPTY = Read(ReadKind.EMPTY)
+_INVALID = Read(ReadKind.INVALID)
+
+
+def _is_real_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def read_number(cell: Cell | None) -> Read:
+    if cell is None:
+        return _EMPTY
+    if cell.error is not None:
+        return Read(ReadKind.ERROR)
+    value = cell.value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _EMPTY
+    if _is_real_number(value):
+        return Read(ReadKind.VALUE, float(value))
+    if isinstance(value, str):
+        parsed = parse_number(value)
+        return _INVALID if parsed is None else Read(ReadKind.FROM_TEXT, parsed)
+    return _INVALID
+
+
+def read_year(cell: Cell | None) -> Read:
+    """A year is a whole number; `2027,5` or a date are INVALID (range is the caller's)."""
+    read = read_number(cell)
+    if not read.ok:
+        return read
+    if not float(read.value).is_integer():
+        return _INVALID
+    return Read(read.kind, int(read.value))
+
+
+def read_date(cell: Cell | None) -> Read:
+    if cell is None:
+        return _EMPTY
+    if cell.error is not None:
+        return Read(ReadKind.ERROR)
+    value = cell.value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _EMPTY
+    if isinstance(value, datetime):
+        return Read(ReadKind.VALUE, value.date())
+    if isinstance(value, date):
+        return Read(ReadKind.VALUE, value)
+    parsed = parse_date(value)
+    return _INVALID if parsed is None else Read(ReadKind.FROM_TEXT, parsed)
+
+
+def number(cell: Cell | None) -> float | None:
+    read = read_number(cell)
+    return read.value if read.ok else None
+
+
+def year(cell: Cell | None) -> int | None:
+    read = read_year(cell)
+    return read.value if read.ok else None
+
+
+def date_of(cell: Cell | None) -> date | None:
+    read = read_date(cell)
+    return read.value if read.ok else None
+
+
+def text(cell: Cell | None) -> str | None:
+    """The cell as stripped text (None when empty, missing or an error value)."""
+    if cell is None or cell.error is not None:
+        return None
+    return cell.text
+
+
+def display(value: Any) -> str:
+    """A value as a Swedish reader expects it in a message."""
+    if isinstance(value, bool):
+        return "SANT" if value else "FALSKT"
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return format_date(value)
+    if _is_real_number(value):
+        return format_number(float(value))
+    return "" if value is None else str(value).strip()

@@ -1,0 +1,158 @@
+"""Data rules D001–D011: one passing and one failing case each, plus the real-file path
+(text numbers and formulas typed with openpyxl, read back by the reader)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+
+import pytest
+
+from malark.findings import Severity
+from malark.validation import validate_workbook_data
+from malark.workbook import read_workbook
+from tests.filled_workbooks import TODAY_PLAN, TODAY_T1, check_keys, edited
+from tests.helpers import edit
+
+
+def _codes(keys, code):
+    return {k for k in keys if k[0] == code}
+
+
+def plan(filled_data, changes, **kw):
+    return check_keys(edited(filled_data["plan"], changes, **kw), today=TODAY_PLAN)
+
+
+def t1(filled_data, changes, **kw):
+    return check_keys(edited(filled_data["t1"], changes, **kw), today=TODAY_T1)
+
+
+@pytest.mark.parametrize("text", ["84,5", "84 %", "1 234,5", "\u22125", "84.5"])
+def test_d011_number_typed_as_text_is_accepted_and_reported(filled_data, text):
+    # F4: BUN-3-I1's Utgångsvärde, unit mnkr (so no percent range applies)
+    data = edited(filled_data["plan"], {"Indikatorer!F4": text})
+    report = validate_workbook_data(data, today=TODAY_PLAN)
+    assert ("D011", "Indikatorer", "F4") in [f.key() for f in report.findings]
+    assert not [f for f in report.findings if f.severity is not Severity.INFO
+                and f.cell == "F4" and f.code.startswith("D")]
+    assert data.rows["Indikatorer"][3][5] == text  # never changed
+
+
+def test_d011_passes_on_real_numbers(filled_data):
+    assert not _codes(check_keys(filled_data["plan"], today=TODAY_PLAN), "D011")
+
+
+def test_d001_text_that_is_not_a_number(filled_data):
+    assert ("D001", "Indikatorer", "F2") in plan(filled_data, {"Indikatorer!F2": "åttiofyra"})
+    assert ("D001", "Nämndmål", "G2") in plan(filled_data, {"Nämndmål!G2": "nästa år"})
+    assert not _codes(check_keys(filled_data["plan"], today=TODAY_PLAN), "D001")
+
+
+def test_d002_percent_and_year_out_of_range(filled_data):
+    assert ("D002", "Indikatorer", "H2") in plan(filled_data, {"Indikatorer!H2": 120})
+    assert ("D002", "Nämndmål", "F2") in plan(filled_data, {"Nämndmål!F2": 1850})
+    assert ("D002", "Indikatorer", "K7") in t1(filled_data, {"Indikatorer!K7": 101})
+    assert ("D002", "Aktiviteter", "F2") in plan(filled_data, {
+        "Aktiviteter!F2": datetime(2026, 12, 1)})  # before Startdatum
+
+
+def test_d002_passes_for_a_model_change_measure(_example_project, tmp_path):
+    """KF6-I1 (−27 → −40 % of the 1990 level) is a change measure set by the model: MBN,
+    which coordinates KF6, reports −35 % without a D002."""
+    from malark import api
+
+    path = api.generate(_example_project.model, tmp_path, period="T1", committees=["MBN"])[0]
+    data = read_workbook(path)
+    row = next(i for i, r in enumerate(data.rows["Indikatorer"], 1) if r[0] == "KF6-I1")
+    keys = check_keys(edited(data, {f"Indikatorer!K{row}": -35}), today=TODAY_T1)
+    assert not _codes(keys, "D002")
+
+
+def test_d003_not_a_date(filled_data):
+    assert ("D003", "Aktiviteter", "F2") in plan(filled_data, {"Aktiviteter!F2": "den 32 mars"})
+    keys = plan(filled_data, {"Aktiviteter!F2": "31/12 2027"})
+    assert not _codes(keys, "D003")
+    assert ("D011", "Aktiviteter", "F2") in keys
+
+
+def test_d004_value_not_in_list(filled_data):
+    assert ("D004", "Aktiviteter", "G2") in plan(filled_data, {"Aktiviteter!G2": "Pågående"})
+    assert ("D004", "Indikatorer", "E2") in plan(filled_data, {"Indikatorer!E2": "Högre"})
+    assert not _codes(check_keys(filled_data["plan"], today=TODAY_PLAN), "D004")
+
+
+def test_d005_follow_up_requires_outcome_assessment_status(filled_data):
+    keys = t1(filled_data, {"Indikatorer!K7": None, "Nämndmål!H2": None, "Aktiviteter!G2": None,
+                            "KF-mål!E2": None})
+    assert {("D005", "Indikatorer", "K7"), ("D005", "Nämndmål", "H2"),
+            ("D005", "Aktiviteter", "G2"), ("D005", "KF-mål", "E2")} <= keys
+
+
+def test_d005_missing_outcome_explained_in_comment_passes(filled_data):
+    keys = t1(filled_data, {"Indikatorer!K7": None, "Indikatorer!M7": "Mäts en gång per år."})
+    assert not _codes(keys, "D005")
+
+
+def test_d005_not_in_plan(filled_data):
+    assert not _codes(plan(filled_data, {"Aktiviteter!G2": None}), "D005")
+
+
+def test_d006_red_or_yellow_without_analysis(filled_data):
+    assert ("D006", "Nämndmål", "I2") in t1(filled_data, {"Nämndmål!H2": "Gul",
+                                                          "Nämndmål!I2": None})
+    assert ("D006", "KF-mål", "F4") in t1(filled_data, {"KF-mål!F4": None})  # KF3 is Gul
+    assert not _codes(check_keys(filled_data["t1"], today=TODAY_T1), "D006")
+
+
+def test_d007_red_without_actions(filled_data):
+    keys = t1(filled_data, {"Nämndmål!H2": "Röd"})
+    assert ("D007", "Nämndmål", "J2") in keys
+    assert not _codes(t1(filled_data, {"Nämndmål!H2": "Röd", "Nämndmål!J2": "Extra insatser."}),
+                      "D007")
+
+
+def test_d008_activity_past_end_date(filled_data):
+    late = {"Aktiviteter!F2": datetime(2027, 4, 30)}
+    assert ("D008", "Aktiviteter", "G2") in t1(filled_data, late)
+    assert not _codes(t1(filled_data, {**late, "Aktiviteter!G2": "Klar"}), "D008")
+
+
+def test_d009_formula_or_error_in_input_cell(filled_data):
+    keys = t1(filled_data, {"Indikatorer!K7": 91}, formulas={"Indikatorer!K7": "=K6*2"})
+    assert ("D009", "Indikatorer", "K7") in keys
+    keys = t1(filled_data, {"Indikatorer!K7": None}, errors={"Indikatorer!K7": "#DIV/0!"})
+    assert ("D009", "Indikatorer", "K7") in keys
+    assert not _codes(keys, "D005")  # the error is the finding, not a missing value
+    # the Trafikljus formulas are not input cells
+    assert not _codes(check_keys(filled_data["t1"], today=TODAY_T1), "D009")
+
+
+def test_d010_assessment_contradicts_lights(filled_data):
+    # KF1 is Grön; its indicator KF1-I1 (68 → 75) at 60 is red
+    assert ("D010", "KF-mål", "E2") in t1(filled_data, {"Indikatorer!K2": 60})
+    # KS-1 Röd while its only indicator is green
+    keys = t1(filled_data, {"Nämndmål!H2": "Röd", "Nämndmål!J2": "Åtgärder."})
+    assert ("D010", "Nämndmål", "H2") in keys
+    assert not _codes(check_keys(filled_data["t1"], today=TODAY_T1), "D010")
+
+
+def test_real_file_text_number_and_formula(filled_files, tmp_path):
+    """Typed into a real file: text outcome read with Swedish rules (info), a formula in an
+    input cell (D009), and the user's text kept as typed."""
+    path = shutil.copy(filled_files["t1"], tmp_path / "ks.xlsx")
+    edit(path, {"Indikatorer!K7": "91,5", "Indikatorer!K6": "=3+3"})
+    data = read_workbook(path)
+    keys = {f.key() for f in validate_workbook_data(data, today=TODAY_T1).findings}
+    assert ("D011", "Indikatorer", "K7") in keys
+    assert ("D009", "Indikatorer", "K6") in keys
+    assert data.rows["Indikatorer"][6][10] == "91,5"
+
+
+def test_d002_passes_for_a_percent_that_is_not_a_share(filled_data):
+    # BUN-3-I1 renamed to a deviation in percent: −1,2 % is a real value, not a typo
+    keys = plan(filled_data, {"Indikatorer!C4": "Budgetavvikelse av nettokostnad",
+                              "Indikatorer!D4": "%", "Indikatorer!F4": -1.2})
+    assert not _codes(keys, "D002")
+    keys = plan(filled_data, {"Indikatorer!D4": "%", "Indikatorer!C4": "Andel i balans",
+                              "Indikatorer!F4": -1.2})
+    assert ("D002", "Indikatorer", "F4") in keys
