@@ -7,15 +7,34 @@ never exit and never import click or xlwings; they return results and raise
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from malark.errors import OutputError
 from malark.example import example_model
 from malark.model import GoalModel
 from malark.model_io import read_model, write_model
 
-__all__ = ["ProjectPaths", "init_project", "load_model"]
+if TYPE_CHECKING:  # the validation modules are imported where they are used
+    from datetime import date
+
+    from malark.contract import Period
+    from malark.submission import FileReport
+    from malark.workbook import WorkbookData
+
+__all__ = [
+    "ProjectPaths",
+    "annotate",
+    "build_addin",
+    "generate",
+    "init_project",
+    "load_model",
+    "merge",
+    "validate_files",
+    "validate_workbook_data",
+]
 
 MODEL_FILENAME = "malmodell.xlsx"
 SENT_DIR = "1_utskick"
@@ -97,3 +116,156 @@ def init_project(directory: Path | str, *, budget_year: int = 2027, force: bool 
     )
     (paths.root / "README.md").write_text(readme, encoding="utf-8")
     return paths
+
+
+def generate(
+    model_path: Path | str,
+    out_dir: Path | str,
+    *,
+    period: str = "Plan",
+    previous: Path | str | None = None,
+    committees: Sequence[str] | None = None,
+    force: bool = False,
+    on_written: Callable[[Path], None] | None = None,
+) -> list[Path]:
+    """Write one committee workbook per committee to `out_dir` (SPEC 3) and return the paths.
+
+    `previous` is a consolidated workbook of an earlier period whose goals, indicators,
+    activities and outcomes are carried over. Nothing is written when any target file
+    exists, unless `force` (a returned file must never be overwritten by accident).
+    `on_written` is called with each path as soon as it is written.
+    """
+    from malark.committee_workbook import (
+        build_committee_workbook,
+        workbook_filename,
+        write_committee_workbook,
+    )
+    from malark.contract import PERIODS, Period
+    from malark.errors import InputError
+    from malark.previous import read_previous
+
+    if period not in PERIODS:
+        raise InputError(f"Okänd period \"{period}\". Välj en av: {', '.join(PERIODS)}.")
+    the_period = Period(period)
+    model = read_model(model_path)
+    chosen = list(dict.fromkeys(committees)) if committees else list(model.committee_ids)
+    unknown = [c for c in chosen if c not in model.committee_ids]
+    if unknown:
+        raise InputError(f"Nämnden {', '.join(unknown)} finns inte i målmodellen. Nämnderna är: "
+                         f"{', '.join(model.committee_ids)}.")
+    out = Path(out_dir)
+    targets = {c: out / workbook_filename(model, the_period, c) for c in chosen}
+    existing = [p for p in targets.values() if p.exists()]
+    if existing and not force:
+        raise OutputError("Filerna finns redan och skrivs inte över: "
+                          + ", ".join(str(p) for p in existing)
+                          + ". Välj en annan mapp eller använd --force.")
+    earlier = read_previous(previous, model) if previous is not None else None
+    written: list[Path] = []
+    for committee_id, path in targets.items():
+        carried = earlier.carried_for(model, committee_id) if earlier else None
+        workbook = build_committee_workbook(model, committee_id, the_period, carried=carried)
+        try:
+            write_committee_workbook(workbook, path)
+        except OSError as error:
+            raise OutputError(f"{path} kan inte skrivas: {error.strerror or error}.") from error
+        written.append(path)
+        if on_written is not None:
+            on_written(path)
+    return written
+
+
+def merge(
+    inputs: Sequence[Path | str],
+    *,
+    model_path: Path | str,
+    out: Path | str,
+    period: str | None = None,
+    skip_invalid: bool = False,
+    progress: Callable[..., None] | None = None,
+):
+    """Validate the returned workbooks in `inputs` (files and folders) and write the
+    consolidated workbook `out` (SPEC 6); returns a `malark.merge.MergeResult`.
+
+    Nothing is written when any input has an error, unless `skip_invalid` (the invalid
+    inputs are then listed as not merged). `period` (Plan/T1/T2/Helår) is checked against
+    every input; without it all inputs must be of the same period. The output is written
+    atomically and is never counted as an input.
+    """
+    from malark.errors import InputError
+    from malark.inputs import expand_inputs
+    from malark.merge import merge_files
+
+    the_period = _period(period)
+    target = Path(out)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(f"Utfilen {target} ska sluta på .xlsx.")
+    model = read_model(model_path)
+    paths = [p for p in expand_inputs(inputs) if p.resolve() != target.resolve()]
+    if not paths:
+        raise InputError("Det finns inga arbetsböcker (.xlsx/.xlsm) att sammanställa i "
+                         + ", ".join(str(i) for i in inputs) + ".")
+    return merge_files(paths, model=model, out=target, period=the_period,
+                       skip_invalid=skip_invalid, progress=progress)
+
+
+def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None,
+                           period: str | None = None, today: date | None = None) -> FileReport:
+    """Validate one workbook already read into `WorkbookData` (the ribbon button reads it
+    through xlwings) and return its `FileReport`. See `malark.validation`."""
+    from malark.validation import validate_workbook_data as validate
+
+    return validate(data, model=model, period=_period(period), today=today)
+
+
+def validate_files(inputs: Sequence[Path | str], *, model_path: Path | str | None = None,
+                   period: str | None = None,
+                   progress: Callable[[int, int, Path], None] | None = None,
+                   today: date | None = None) -> list[FileReport]:
+    """Validate the workbooks in `inputs` (files and/or folders) and return one
+    `FileReport` per file. With `model_path` the master goal model is checked too (a broken
+    model raises `ModelError`); `period` must then match each workbook's period (S004).
+    `progress(done, total, path)` is called after each file."""
+    from malark.errors import InputError
+    from malark.inputs import expand_inputs
+    from malark.validation import validate_files as validate
+
+    files = expand_inputs(inputs)
+    if not files:
+        raise InputError("Inga arbetsböcker (.xlsx eller .xlsm) hittades i "
+                         + ", ".join(str(p) for p in inputs) + ".")
+    the_period = _period(period)
+    model = read_model(model_path) if model_path is not None else None
+    return validate(files, model=model, period=the_period, progress=progress, today=today)
+
+
+def annotate(reports: Sequence[FileReport], out_dir: Path | str) -> list[Path]:
+    """Write a marked-up copy of each readable validated workbook to `out_dir` (see
+    `malark.annotate`) and return the copies' paths."""
+    from malark.annotate import annotate_workbook
+
+    target = Path(out_dir)
+    return [annotate_workbook(Path(r.file), r.findings, target)
+            for r in reports if r.submission is not None]
+
+
+
+def build_addin(out_dir: Path | str, *, interpreter_win: str | None = None,
+                interpreter_mac: str | None = None) -> Path:
+    """Write `out_dir/malark.xlam`, the ribbon add-in (tab Målark, button Validera), from
+    xlwings' ribbon add-in template and return its path. `interpreter_win`/`interpreter_mac`
+    name the Python the button runs (default: this Python on its own platform). See
+    `malark.addin.build`."""
+    from malark.addin.build import build_addin as build
+
+    return build(out_dir, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac)
+
+def _period(period: str | None) -> Period | None:
+    from malark.contract import PERIODS, Period
+    from malark.errors import InputError
+
+    if period is None:
+        return None
+    if str(period) not in PERIODS:
+        raise InputError(f"Okänd period \"{period}\". Välj en av: {', '.join(PERIODS)}.")
+    return Period(period)

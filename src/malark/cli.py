@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from malark import __version__, api
+from malark.contract import PERIODS
 from malark.errors import MalarkError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -78,6 +79,176 @@ def demo_command(directory: Path) -> None:
     result = run_demo(directory, report=click.echo)
     click.echo("")
     click.echo(f"Klart. Sammanställningen finns i: {result.final_output}")
+
+
+@cli.command("generate")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Mappen där arbetsböckerna skrivs.")
+@click.option("--period", type=click.Choice(PERIODS), default="Plan", show_default=True,
+              help="Perioden arbetsböckerna gäller.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sammanställningen från en tidigare period: mål, id:n, indikatorer, "
+                   "aktiviteter och utfall förs över.")
+@click.option("--namnd", "committees", multiple=True, metavar="ID",
+              help="Bara denna nämnd (kan anges flera gånger). Standard: alla nämnder.")
+@click.option("--force", is_flag=True, help="Skriv över arbetsböcker som redan finns i mappen.")
+def generate_command(model: Path, out_dir: Path, period: str, previous: Path | None,
+                     committees: tuple[str, ...], force: bool) -> None:
+    """Skapa en arbetsbok per nämnd från målmodellen MODEL."""
+    api.generate(model, out_dir, period=period, previous=previous,
+                 committees=list(committees) or None, force=force, on_written=click.echo)
+
+
+PROGRESS_MIN_FILES = 5
+"""A progress bar (on a terminal) only for runs of at least this many files."""
+
+
+class _ProgressBar:
+    """`progress(done, total, path)` for the api: a rich bar on stderr when stderr is a
+    terminal and the run is long, silent otherwise."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._task = None
+
+    def __call__(self, done: int, total: int, path: Path) -> None:
+        if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+            return
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("Kontrollerar", total=total)
+        self._bar.update(self._task, completed=done, description=f"Kontrollerar {path.name}")
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 120, highlight=False)
+
+
+@cli.command("validate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="FILE...")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Målmodellen: kontrollera också mot den (kommun, år, KF-mål, adressering).")
+@click.option("--period", type=click.Choice(PERIODS),
+              help="Perioden som arbetsböckerna ska gälla (annars fel S004).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: tabell per fil; json: ett JSON-dokument på stdout.")
+@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Skriv en kopia av varje arbetsbok med markerade celler och bladet "
+                   "Valideringsresultat till den här mappen.")
+@click.pass_context
+def validate_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path | None,
+                     period: str | None, output_format: str, annotate_dir: Path | None) -> None:
+    """Kontrollera inskickade arbetsböcker (filer och/eller mappar).
+
+    Slutkod 0 när inga fel hittades (varningar tillåtna), 1 när minst en fil har fel.
+    """
+    import json
+
+    from malark.report import json_document, render_text
+
+    with _ProgressBar() as progress:
+        reports = api.validate_files(list(inputs), model_path=model_path, period=period,
+                                     progress=progress)
+    copies = api.annotate(reports, annotate_dir) if annotate_dir is not None else []
+    if output_format == "json":
+        click.echo(json.dumps(json_document(reports), ensure_ascii=False, indent=2))
+    else:
+        render_text(reports, _console())
+    for copy in copies:
+        click.echo(f"Markerad kopia: {copy}", err=output_format == "json")
+    ctx.exit(EXIT_FINDINGS if any(not r.ok for r in reports) else EXIT_OK)
+
+
+@cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: tabell; json: listan som JSON.")
+def rules_command(output_format: str) -> None:
+    """Visa regelkatalogen: kod, allvarlighet, regel, perioder och förklaring."""
+    from malark.findings import CATALOGUE
+
+    if output_format == "json":
+        import json
+
+        rules = [{"code": r.code, "severity": r.severity.value, "title": r.title,
+                  "periods": r.periods, "explanation": r.explanation} for r in CATALOGUE.values()]
+        click.echo(json.dumps(rules, ensure_ascii=False, indent=2))
+        return
+    from malark.report import render_rules
+
+    render_rules(_console())
+
+
+@cli.command("merge")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="INPUT...")
+@click.option("--model", "model_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Målmodellen.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Sammanställningen som skrivs (.xlsx).")
+@click.option("--period", type=click.Choice(PERIODS),
+              help="Perioden som sammanställs (annars perioden i de inskickade filerna).")
+@click.option("--skip-invalid", is_flag=True,
+              help="Sammanställ ändå och lista filer med fel som Ej inlästa.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: tabell per fil; json: ett JSON-dokument på stdout.")
+@click.pass_context
+def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path, out: Path,
+                  period: str | None, skip_invalid: bool, output_format: str) -> None:
+    """Kontrollera de inskickade arbetsböckerna och sammanställ dem till en arbetsbok.
+
+    Finns fel i någon fil skrivs ingenting (slutkod 1), om inte --skip-invalid anges.
+    """
+    import json
+
+    from malark.merge_report import render_merge_text
+
+    with _ProgressBar() as progress:
+        result = api.merge(list(inputs), model_path=model_path, out=out, period=period,
+                           skip_invalid=skip_invalid, progress=progress)
+    if output_format == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        render_merge_text(result, _console())
+    ctx.exit(EXIT_FINDINGS if result.errors or result.output is None else EXIT_OK)
+
+
+@cli.group("addin")
+def addin_group() -> None:
+    """Excel-tillägget malark.xlam (fliken Målark med knappen Validera)."""
+
+
+@addin_group.command("build")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="Mappen där malark.xlam skrivs.")
+@click.option("--interpreter-win", metavar="SÖKVÄG",
+              help="Python som knappen kör på Windows (standard: denna Python om du bygger "
+                   "på Windows, annars python i PATH). %VARIABLER% tillåts.")
+@click.option("--interpreter-mac", metavar="SÖKVÄG",
+              help="Python som knappen kör på macOS (standard: denna Python om du bygger "
+                   "på macOS, annars python i PATH).")
+def addin_build_command(out_dir: Path, interpreter_win: str | None,
+                        interpreter_mac: str | None) -> None:
+    """Bygg malark.xlam från xlwings mall (Excel behövs inte)."""
+    path = api.build_addin(out_dir, interpreter_win=interpreter_win,
+                           interpreter_mac=interpreter_mac)
+    click.echo(f"Tillägget skrivet: {path}")
+    click.echo("Installera det enligt docs/tillagg.md (Excel > Tillägg > Bläddra).")
 
 
 def main() -> None:

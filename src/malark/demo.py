@@ -1,39 +1,95 @@
 """`malark demo`: the whole round trip on the built-in example, answers simulated.
 
-Grows as the commands land; every step uses the same `malark.api` functions a user's
-commands use.
+Plan: generate → every controller fills in (two make mistakes) → validate → they fix
+what Validera showed → merge. T1: generate with --previous → outcomes and assessments
+(mistakes again) → validate → fix → merge. Every step calls the same `malark.api`
+functions as the user's commands.
 """
 
 from __future__ import annotations
 
+import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from malark import api
+from malark.contract import Period
+from malark.demo_answers import Mistake, correct_mistakes, fill_follow_up, fill_plan
+from malark.model import GoalModel
 
 __all__ = ["DemoResult", "run_demo"]
+
+Report = Callable[[str], None]
+_MISTAKES = {Period.PLAN: ("SN", "KFN"), Period.T1: ("BUN", "TN")}
 
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
     paths: api.ProjectPaths
-    final_output: Path
+    consolidated: tuple[Path, ...]
+
+    @property
+    def final_output(self) -> Path:
+        return self.consolidated[-1]
 
 
-def run_demo(directory: Path | str, *, report: Callable[[str], None] = lambda _: None) -> DemoResult:
-    """Run the round trip in `directory` (emptied of earlier demo output first)."""
+def _summarise(reports, report: Report) -> None:
+    for r in reports:
+        status = "inga fel" if r.errors == 0 else f"{r.errors} fel"
+        report(f"   {Path(r.file).name}: {status}, {r.warnings} varningar")
+        for finding in r.findings:
+            if finding.severity.value == "error":
+                where = f"{finding.sheet}!{finding.cell}" if finding.cell else finding.sheet or ""
+                report(f"      {finding.code} {where}: {finding.message}")
+
+
+def _round(paths: api.ProjectPaths, model: GoalModel, period: Period, previous: Path | None,
+           rng: random.Random, report: Report, step: int) -> Path:
+    sent = paths.sent / period.value
+    returned = paths.returned / period.value
+    files = api.generate(paths.model, sent, period=period.value, previous=previous)
+    report(f"{step}. {period.value}: {len(files)} arbetsböcker skapade i {sent}")
+    returned.mkdir(parents=True, exist_ok=True)
+    corrections: dict[Path, list[Mistake]] = {}
+    for file in files:
+        target = returned / file.name
+        shutil.copy(file, target)
+        committee = file.stem.rsplit("_", 1)[-1]
+        with_mistakes = committee in _MISTAKES[period]
+        if period is Period.PLAN:
+            corrections[target] = fill_plan(target, model, committee, rng, mistakes=with_mistakes)
+        else:
+            corrections[target] = fill_follow_up(target, model, committee, period, rng,
+                                                 mistakes=with_mistakes)
+    report(f"   Nämnderna har fyllt i och skickat tillbaka {len(files)} filer till {returned}")
+    report("   Kontroll (malark validate):")
+    _summarise(api.validate_files([returned], model_path=paths.model, period=period.value), report)
+    fixed = [path for path, mistakes in corrections.items() if mistakes]
+    if fixed:
+        for path in fixed:
+            correct_mistakes(path, corrections[path])
+        report("   Nämnderna rättar det som Validera visade och skickar in igen:")
+        _summarise(api.validate_files(fixed, model_path=paths.model, period=period.value), report)
+    out = paths.consolidated / f"sammanstallning_{model.budget_year}_{period.value}.xlsx"
+    result = api.merge([returned], model_path=paths.model, out=out, period=period.value)
+    report(f"   Sammanställning (malark merge): {out} – {len(result.merged)} nämnder")
+    return out
+
+
+def run_demo(directory: Path | str, *, report: Report = lambda _: None, seed: int = 2027) -> DemoResult:
+    """Run the round trip in `directory` (earlier demo output there is replaced)."""
     root = Path(directory)
     if root.exists() and (root / api.MODEL_FILENAME).exists():
         shutil.rmtree(root)
     paths = api.init_project(root)
     model = api.load_model(paths.model)
-    report(f"1. Målmodell skapad: {paths.model}")
+    report(f"1. Målmodell: {paths.model}")
     report(f"   {model.municipality} kommun, budgetår {model.budget_year}: "
            f"{len(model.kf_goals)} KF-mål, {len(model.committees)} nämnder, "
            f"{len(model.kf_indicators)} KF-indikatorer.")
-    for committee in model.committees:
-        addressed = ", ".join(g.id for g in model.goals_addressed_to(committee.id))
-        report(f"   {committee.id:4} {committee.name}: {addressed}")
-    return DemoResult(paths=paths, final_output=paths.model)
+    rng = random.Random(seed)
+    plan = _round(paths, model, Period.PLAN, None, rng, report, 2)
+    t1 = _round(paths, model, Period.T1, plan, rng, report, 3)
+    return DemoResult(paths=paths, consolidated=(plan, t1))
