@@ -116,3 +116,14 @@ def test_init_refuses_to_overwrite_a_model(tmp_path):
         api.init_project(tmp_path)
     api.init_project(tmp_path, force=True)
     assert (tmp_path / "README.md").read_text(encoding="utf-8").startswith("# Målstyrning 2027")
+
+
+def test_encrypted_or_unsafe_model_is_refused_before_parsing(tmp_path):
+    from tests.hostile import CORPUS
+
+    for name in ("zip_bomb", "xml_bomb_shared_strings", "encrypted", "legacy_xls_renamed"):
+        build, suffix, _ = CORPUS[name]
+        path = build(tmp_path / f"{name}{suffix}")
+        with pytest.raises(ModelError) as raised:
+            read_model(path)
+        assert "kan inte användas" in str(raised.value), name

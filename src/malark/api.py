@@ -140,13 +140,10 @@ def generate(
         workbook_filename,
         write_committee_workbook,
     )
-    from malark.contract import PERIODS, Period
     from malark.errors import InputError
     from malark.previous import read_previous
 
-    if period not in PERIODS:
-        raise InputError(f"Okänd period \"{period}\". Välj en av: {', '.join(PERIODS)}.")
-    the_period = Period(period)
+    the_period = _period(period)
     model = read_model(model_path)
     chosen = list(dict.fromkeys(committees)) if committees else list(model.committee_ids)
     unknown = [c for c in chosen if c not in model.committee_ids]
@@ -242,12 +239,21 @@ def validate_files(inputs: Sequence[Path | str], *, model_path: Path | str | Non
 def annotate(reports: Sequence[FileReport], out_dir: Path | str) -> list[Path]:
     """Write a marked-up copy of each readable validated workbook to `out_dir` (see
     `malark.annotate`) and return the copies' paths."""
+    from collections import Counter
+
     from malark.annotate import annotate_workbook
 
     target = Path(out_dir)
-    return [annotate_workbook(Path(r.file), r.findings, target)
-            for r in reports if r.submission is not None]
-
+    readable = [r for r in reports if r.submission is not None]
+    names = Counter(Path(r.file).name for r in readable)
+    written: list[Path] = []
+    for number, report in enumerate(readable, start=1):
+        source = Path(report.file)
+        folder = target
+        if names[source.name] > 1:  # same file name from two folders: keep both copies
+            folder = target / f"{number:02d}_{source.parent.name or 'fil'}"
+        written.append(annotate_workbook(source, report.findings, folder))
+    return written
 
 
 def build_addin(out_dir: Path | str, *, interpreter_win: str | None = None,
@@ -259,6 +265,7 @@ def build_addin(out_dir: Path | str, *, interpreter_win: str | None = None,
     from malark.addin.build import build_addin as build
 
     return build(out_dir, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac)
+
 
 def _period(period: str | None) -> Period | None:
     from malark.contract import PERIODS, Period

@@ -78,7 +78,7 @@ def demo_command(directory: Path) -> None:
 
     result = run_demo(directory, report=click.echo)
     click.echo("")
-    click.echo(f"Klart. Sammanställningen finns i: {result.final_output}")
+    click.echo(f"Klart. Sammanställningen finns i: {result.final_output.resolve()}")
 
 
 @cli.command("generate")

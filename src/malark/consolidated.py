@@ -29,8 +29,10 @@ import xlsxwriter
 from malark import __version__
 from malark.contract import (
     CONSOLIDATED_DATA_SHEETS,
+    CONSOLIDATED_DEVIATIONS,
     CONSOLIDATED_SHEET_ORDER,
     FIELD_HEADER,
+    FINDING_PREFIX_HEADERS,
     FORMAT_VERSION,
     RESULT_HEADERS,
     SHEET_DEVIATIONS,
@@ -38,6 +40,7 @@ from malark.contract import (
     SHEET_META,
     SHEET_OVERVIEW,
     SHEET_SUBMISSIONS,
+    SUBMISSION_HEADERS,
     VALUE_HEADER,
     Kind,
     Period,
@@ -67,9 +70,7 @@ WRITER_OPTIONS = {
     "strings_to_numbers": False,
 }
 
-SUBMISSION_HEADERS = ("Nämnd", "Namn", "Fil", "sha256", "Status", "Fel", "Varningar")
 SUBMISSION_WIDTHS = (9, 30, 50, 66, 11, 6, 10)
-FINDING_PREFIX_HEADERS = ("Fil", "Nämnd")
 FINDING_WIDTHS = (40, 9, 12, 7, 14, 8, 12, 90)
 
 
@@ -299,7 +300,5 @@ def _finding_rows(findings: list[tuple[str | None, Finding]]) -> Iterable[list[A
 
 
 def _write_deviations(ws, styles: Styles, model: GoalModel, rows: dict[str, list[list[Any]]]) -> int:
-    from malark.overview import DEVIATION_SPEC
-
-    return _write_data_sheet(ws, styles, DEVIATION_SPEC, deviation_rows(model, rows))
+    return _write_data_sheet(ws, styles, CONSOLIDATED_DEVIATIONS, deviation_rows(model, rows))
 

@@ -312,6 +312,22 @@ CONSOLIDATED_SHEET_ORDER = (
     SHEET_FINDINGS,
     SHEET_META,
 )
+DEVIATION_LEVEL_COLUMN = Column("Nivå", "level", Kind.TEXT, width=10)
+CONSOLIDATED_DEVIATIONS = SheetSpec(
+    SHEET_DEVIATIONS,
+    (
+        COMMITTEE_COLUMN,
+        DEVIATION_LEVEL_COLUMN,
+        *(COMMITTEE_NAMNDMAL.column(f)
+          for f in ("id", "kf_goal_id", "text", "assessment", "analysis", "actions")),
+    ),
+)
+SUBMISSION_HEADERS = ("Nämnd", "Namn", "Fil", "sha256", "Status", "Fel", "Varningar")
+FINDING_PREFIX_HEADERS = ("Fil", "Nämnd")
+"""`Valideringsfynd` = these columns, then `RESULT_HEADERS`."""
+OVERVIEW_COORDINATOR_ASSESSMENT = "Samordnande nämnds bedömning"
+OVERVIEW_SUMMARY_HEADERS = ("Nämnd", "Antal mål", "Namn", "Grön", "Gul", "Röd", "Ej bedömd",
+                            "Andel grön", "Andel gul", "Andel röd", "Andel ej bedömd")
 SUBMISSION_STATUS_READ = "Inläst"
 SUBMISSION_STATUS_NOT_READ = "Ej inläst"
 SUBMISSION_STATUS_MISSING = "Saknas"

@@ -28,7 +28,7 @@ from malark.contract import (
 )
 from malark.errors import ModelError
 from malark.model import Committee, GoalModel, Indicator, KfGoal, Settings
-from malark.sheets import read_raw_workbook
+from malark.sheets import UnreadableWorkbook, read_raw_workbook
 from malark.swedish import format_date, parse_date, parse_number
 from malark.table import Cell, Row, Table, build_table
 
@@ -84,6 +84,8 @@ def _required_text(row: Row, field: str, sheet: str, label: str, problems: _Prob
 def _tables(path: Path, problems: _Problems) -> dict[str, Table]:
     try:
         raw = read_raw_workbook(path)
+    except UnreadableWorkbook as error:
+        raise ModelError(str(path), [str(error)]) from error
     except Exception as error:  # calamine raises several unrelated types for bad files
         raise ModelError(
             str(path),

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from malark.contract import (
-    COMMITTEE_COLUMN,
     COMMITTEE_INDIKATORER,
     COMMITTEE_KF_MAL,
     COMMITTEE_NAMNDMAL,
@@ -29,11 +28,10 @@ from malark.contract import (
     LIGHT_CODES,
     LIGHT_RED,
     MODEL_KF_INDIKATORER,
+    OVERVIEW_COORDINATOR_ASSESSMENT,
+    OVERVIEW_SUMMARY_HEADERS,
     Assessment,
-    Column,
-    Kind,
     Period,
-    SheetSpec,
 )
 from malark.model import GoalModel, KfGoal
 from malark.xlsx_style import (
@@ -46,16 +44,10 @@ from malark.xlsx_style import (
     write_value,
 )
 
-__all__ = ["DEVIATION_SPEC", "NOT_ADDRESSED", "deviation_rows", "goal_lights", "write_overview"]
+__all__ = ["NOT_ADDRESSED", "deviation_rows", "goal_lights", "write_overview"]
 
 NOT_ADDRESSED = "–"
 _SPECS = {s.name: s for s in CONSOLIDATED_DATA_SHEETS}
-KIND_COLUMN = Column("Nivå", "level", Kind.TEXT, width=10)
-DEVIATION_SPEC = SheetSpec("Avvikelser", (
-    COMMITTEE_COLUMN, KIND_COLUMN, *(COMMITTEE_NAMNDMAL.column(f) for f in (
-        "id", "kf_goal_id", "text", "assessment", "analysis", "actions")),
-))
-COORDINATOR_ASSESSMENT = "Samordnande nämnds bedömning"
 TITLE = "Målstyrning {kommun} kommun {year} – {period}"
 SUBTITLE = "{merged} av {total} nämnder inlästa. Vision: {vision}"
 LEGEND_TITLE = "Teckenförklaring"
@@ -69,8 +61,6 @@ LEGEND = (
 RULE_TEXT = ("Nämndens ljus: sämsta bedömningen av nämndens nämndmål under KF-målet; finns "
              "ingen bedömning används sämsta trafikljuset för nämndens indikatorer.")
 SUMMARY_TITLE = "Måluppfyllelse per nämnd (nämndmålens bedömning)"
-SUMMARY_HEADERS = ("Nämnd", "Antal mål", "Namn", "Grön", "Gul", "Röd", "Ej bedömd",
-                   "Andel grön", "Andel gul", "Andel röd", "Andel ej bedömd")
 CHART_COLOURS = ("#63BE7B", "#FFD966", "#F8696B", "#BFBFBF")
 MATRIX_WIDTHS = (8, 12, 60, 12, 14, 11)
 COMMITTEE_WIDTH = 7
@@ -196,7 +186,7 @@ def write_overview(ws, styles: Styles, model: GoalModel, period: Period,
     kf = COMMITTEE_KF_MAL
     write_header(ws, styles, [kf.column("id").header, kf.column("perspective").header,
                               kf.column("text").header, kf.column("coordinator").header,
-                              COORDINATOR_ASSESSMENT, MODEL_KF_INDIKATORER.name, *committees], row=3)
+                              OVERVIEW_COORDINATOR_ASSESSMENT, MODEL_KF_INDIKATORER.name, *committees], row=3)
     ws.freeze_panes(4, 3)
     lights = goal_lights(model, rows)
     assessments = _coordinator_assessments(model, rows)
@@ -248,7 +238,7 @@ def _write_kf_indicators(ws, styles: Styles, r: int, kf_rows: list[list[Any]]) -
 def _write_summary(ws, styles: Styles, r: int, summary: list[list[Any]]) -> None:
     ws.write_string(r, 0, SUMMARY_TITLE, styles.section)
     ws.set_row(r + 1, LINE_HEIGHT * 2)
-    write_header(ws, styles, SUMMARY_HEADERS, row=r + 1)
+    write_header(ws, styles, OVERVIEW_SUMMARY_HEADERS, row=r + 1)
     first = r + 2
     for offset, row in enumerate(summary):
         for column, value in enumerate(row):

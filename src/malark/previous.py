@@ -38,7 +38,7 @@ from malark.contract import (
 from malark.errors import InputError
 from malark.meta import MetaError, WorkbookMeta, meta_from_rows
 from malark.model import GoalModel
-from malark.sheets import read_raw_workbook
+from malark.sheets import UnreadableWorkbook, read_raw_workbook
 from malark.swedish import parse_date, parse_number
 from malark.table import Row, Table, build_table
 
@@ -166,6 +166,8 @@ def read_previous(path: Path | str, model: GoalModel) -> PreviousWorkbook:
         raise InputError(f"Den tidigare sammanställningen {path} finns inte.")
     try:
         raw = read_raw_workbook(path)
+    except UnreadableWorkbook as error:
+        raise InputError(f"Den tidigare sammanställningen {path.name}: {error}") from error
     except Exception as error:  # calamine raises several unrelated types for bad files
         raise InputError(f"{path.name} kan inte läsas som en Excel-arbetsbok (.xlsx): {error}") from error
     try:

@@ -17,7 +17,12 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-__all__ = ["RawWorkbook", "read_raw_workbook"]
+__all__ = ["RawWorkbook", "UnreadableWorkbook", "read_raw_workbook"]
+
+
+class UnreadableWorkbook(Exception):
+    """The file was refused before parsing (not an xlsx, encrypted, unsafe); the message is
+    the Swedish finding message that says what to do."""
 
 
 @dataclass(slots=True)
@@ -42,8 +47,15 @@ def _visibility(metadata: Any) -> str:
 
 
 def read_raw_workbook(path: Path) -> RawWorkbook:
-    """Open `path` with calamine. Raises calamine's errors; callers turn them into
-    findings (S001) or a `ModelError`."""
+    """Open `path` with calamine after the same safety inspection as a returned workbook
+    (size, zip and XML bombs, encrypted or legacy files). Raises `UnreadableWorkbook` for
+    a refused file and calamine's errors for one it cannot parse; callers turn both into
+    a `ModelError` or `InputError`."""
+    from malark.safety import inspect_file
+
+    inspection = inspect_file(path, display_name=Path(path).name)
+    if not inspection.readable:
+        raise UnreadableWorkbook(inspection.findings[0].message)
     workbook = CalamineWorkbook.from_path(str(path))
     visibility = {m.name: _visibility(m) for m in workbook.sheets_metadata}
     return RawWorkbook(Path(path), list(workbook.sheet_names), visibility, workbook)

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from malark.contract import SheetSpec, a1
+from malark.contract import SheetSpec, a1, column_letter
 
 __all__ = ["Cell", "Row", "Table", "build_table", "is_blank"]
 
@@ -123,14 +123,16 @@ def build_table(
             address = a1(index, first_row)
             table.header[wanted[name]] = Cell(spec.name, address, name)
     table.missing = [c.header for c in spec.columns if c.field not in positions]
+    letters = [(field_name, index, column_letter(index + 1)) for field_name, index in positions.items()]
     for offset, raw in enumerate(rows[1:], start=1):
         number = first_row + offset
+        width = len(raw)
         cells: dict[str, Cell] = {}
-        for field_name, index in positions.items():
-            value = raw[index] if index < len(raw) else None
-            if isinstance(value, str) and value == "":
+        for field_name, index, letter in letters:
+            value = raw[index] if index < width else None
+            if value == "":
                 value = None
-            address = a1(index, number)
+            address = f"{letter}{number}"
             cells[field_name] = Cell(
                 spec.name, address, value, formulas.get(address), errors.get(address)
             )
