@@ -1,21 +1,24 @@
-"""Structure checks (S002–S008, K005): is this a malark workbook for the right kommun,
-year, period and committee, are its sheets and columns there, is read-only content intact,
-are ids unique?
+"""Structure checks (S002–S008, K005, K006): is this a malark workbook for the right
+kommun, year, period and committee, are its sheets and columns there, is read-only content
+intact, are ids unique and shaped as SPEC 3 says?
 
 S001, S009 and S010 come from opening the file (`WorkbookData.findings`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from malark.checks import values
 from malark.checks.base import Context, check, header, row_id
 from malark.contract import (
+    COMMITTEE_AKTIVITETER,
     COMMITTEE_DATA_SHEETS,
     COMMITTEE_INDIKATORER,
     COMMITTEE_KF_MAL,
+    COMMITTEE_NAMNDMAL,
     SHEET_META,
     SUPPORTED_FORMAT_VERSIONS,
     a1,
@@ -50,14 +53,17 @@ def metadata(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("S003", version_cell, sheet=SHEET_META, found=values.display(raw),
                               supported=_supported())
         else:
-            yield ctx.finding("S002", reason=ctx.submission.meta_problem or "okänt fel")
+            field_name = ctx.submission.meta_problem_field
+            cell = _meta_cell(ctx, field_name) if field_name else None
+            yield ctx.finding("S002", cell, reason=ctx.submission.meta_problem or "okänt fel")
         return
     if meta.format_version not in SUPPORTED_FORMAT_VERSIONS:
         yield ctx.finding("S003", version_cell, sheet=SHEET_META, found=meta.format_version,
                           supported=_supported())
     elif meta.kind != "committee":
         yield ctx.finding("S002", _meta_cell(ctx, "kind"), sheet=SHEET_META,
-                          reason="det är en sammanställning, inte en nämnds arbetsbok")
+                          reason="det är en sammanställning, inte en nämnds arbetsbok (lägg inte "
+                                 "sammanställningar bland de inskickade filerna)")
     elif not meta.nämnd:
         yield ctx.finding("S002", _meta_cell(ctx, "nämnd"), sheet=SHEET_META,
                           reason="fältet nämnd är tomt i _malark")
@@ -146,6 +152,7 @@ def locked_content(ctx: Context) -> Iterator[Finding]:
     if ctx.submission.table(COMMITTEE_INDIKATORER.name) is not None:
         # the committee's own indicators are not locked: only the model's rows are compared
         model_rows = [r for r in ctx.indicator_rows if row_id(r) in ctx.model_indicators]
+        model_rows += _renamed_indicator_rows(ctx, model_rows)
         yield from _locked_rows(ctx, COMMITTEE_INDIKATORER.name, model_rows,
                                 ctx.model_indicators, _INDICATOR_FIELDS, "KF-indikatorn")
 
@@ -171,14 +178,36 @@ def _locked_rows(ctx: Context, sheet: str, rows: list[Row], expected: dict[str, 
             unknown.append(row)
     missing = [key for key in expected if key not in seen]
     for row in unknown:
-        replaced = missing.pop(0) if missing else None
+        replaced = _replaced(row, missing, expected)
         yield ctx.finding("S007", row.cells.get("id") or next(iter(row.cells.values())),
-                          ref=row_id(row), what=f"Id för {noun.lower()}",
+                          ref=row_id(row), what=f"Id för {noun}",
                           expected=_show(replaced) if replaced else "ingen rad",
                           found=_show(row_id(row)))
     for key in missing:
         yield ctx.finding("S007", sheet=sheet, ref=key, what=f"Raden för {noun} {key}",
                           expected="en rad", found="ingen rad (raden är borttagen)")
+
+
+def _replaced(row: Row, missing: list[str], expected: dict[str, Any]) -> str | None:
+    """The expected item an unknown row stands in for (removed from `missing`): the one
+    with the row's text (KF goal) or name (indicator), else the first one left."""
+    for key in missing:
+        item = expected[key]
+        for field_name in ("text", "name"):
+            wanted = getattr(item, field_name, None)
+            if wanted and values.text(row.cells.get(field_name)) == str(wanted).strip():
+                missing.remove(key)
+                return key
+    return missing.pop(0) if missing else None
+
+
+def _renamed_indicator_rows(ctx: Context, rows: list[Row]) -> list[Row]:
+    """Rows of model-set KF indicators whose id was changed or cleared, recognised by the
+    indicator's name (so the finding points at the id cell, not at a "deleted" row)."""
+    present = {row_id(r) for r in rows}
+    names = {i.name.strip() for key, i in ctx.model_indicators.items() if key not in present}
+    return [r for r in ctx.indicator_rows if row_id(r) not in ctx.model_indicators
+            and values.text(r.cells.get("name")) in names]
 
 
 def _not_coordinated(ctx: Context) -> Iterator[Finding]:
@@ -220,4 +249,37 @@ def unique_ids(ctx: Context) -> Iterator[Finding]:
                 first[identifier] = row
 
 
-CHECKS = (metadata, identity, sheets_and_columns, locked_content, unique_ids)
+def _id_patterns(ctx: Context) -> dict[str, tuple[re.Pattern[str], str, str]]:
+    """Sheet → (pattern, pattern shown to the user, example) of SPEC 3's ids. The goal part
+    of an indicator or activity id is a committee goal of this committee or a KF goal (the
+    workbook's own KF goal ids count, whatever the model calls them)."""
+    committee = re.escape(ctx.committee)
+    kf_ids = "".join(f"|{re.escape(i)}" for i in sorted(ctx.kf_goal_ids, key=len, reverse=True))
+    goal = rf"(?:KF\d+{kf_ids}|{committee}-\d+)"
+    own = f"{ctx.committee}-1"
+    return {
+        COMMITTEE_NAMNDMAL.name: (re.compile(rf"{committee}-\d+"), f"{ctx.committee}-<nummer>", own),
+        COMMITTEE_INDIKATORER.name: (re.compile(rf"{goal}-I\d+"), "<mål-id>-I<nummer>",
+                                     f"{own}-I1"),
+        COMMITTEE_AKTIVITETER.name: (re.compile(rf"{goal}-A\d+"), "<mål-id>-A<nummer>",
+                                     f"{own}-A1"),
+    }
+
+
+@check("K006")
+def id_format(ctx: Context) -> Iterator[Finding]:
+    """Ids the committee typed follow SPEC 3 (the model's KF indicators are S007's). Not
+    for a committee the model does not know (S004 says so; every id would be noise)."""
+    if ctx.model is not None and ctx.committee not in ctx.model.committee_ids:
+        return
+    for sheet, (pattern, shown, example) in _id_patterns(ctx).items():
+        for row in ctx.rows(sheet):
+            identifier = row_id(row)
+            if identifier is None or identifier in ctx.model_indicators:
+                continue
+            if not pattern.fullmatch(identifier):
+                yield ctx.finding("K006", row.cells.get("id"), ref=identifier, id=identifier,
+                                  pattern=shown, example=example)
+
+
+CHECKS = (metadata, identity, sheets_and_columns, locked_content, unique_ids, id_format)
