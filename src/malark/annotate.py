@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from malark.contract import RESULT_HEADERS, SHEET_RESULTS
-from malark.errors import OutputError
+from malark.errors import OutputError, os_reason
 from malark.findings import SEVERITY_SV, Finding, Severity
 from malark.result_sheet import result_rows
 
@@ -165,5 +165,5 @@ def _save_atomically(workbook, out_dir: Path, name: str) -> Path:
         if temporary:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-        raise OutputError(f"Kan inte skriva {target}: {error.strerror or error}.") from error
+        raise OutputError(f"Kan inte skriva {target}: {os_reason(error)}.") from error
     return target

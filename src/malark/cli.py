@@ -5,6 +5,7 @@ code 2 with a Swedish message.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -12,11 +13,12 @@ from pathlib import Path
 
 import click
 
-from malark import __version__, api
+from malark import __version__, api, cli_sv
 from malark.contract import PERIODS
-from malark.errors import MalarkError
+from malark.errors import MalarkError, os_error_message
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
+cli_sv.install()  # click's error messages in Swedish (before the commands are declared)
 
 
 class MalarkGroup(click.Group):
@@ -34,6 +36,13 @@ class MalarkGroup(click.Group):
             ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # `malark validate … | head`: the reader has gone, stay quiet
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_CANNOT_RUN)
+        except OSError as error:  # a folder that cannot be created, a disk that is full
+            click.echo(f"Fel: {os_error_message(error)}", err=True)
+            ctx.exit(EXIT_CANNOT_RUN)
         except Exception as error:  # noqa: BLE001 - the promise is: no traceback for users
             if os.environ.get("MALARK_DEBUG"):
                 traceback.print_exc()
@@ -75,7 +84,9 @@ def init_command(directory: Path, budget_year: int, force: bool) -> None:
 def demo_command(directory: Path) -> None:
     """Kör hela kedjan på exemplet med simulerade svar från nämnderna."""
     from malark.demo import run_demo
+    from malark.demo_guard import check_demo_target
 
+    check_demo_target(directory)  # the demo replaces its folder: never a real project
     result = run_demo(directory, report=click.echo)
     click.echo("")
     click.echo(f"Klart. Sammanställningen finns i: {result.final_output.resolve()}")
@@ -86,7 +97,7 @@ def demo_command(directory: Path) -> None:
 @click.option("-o", "--output", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Mappen där arbetsböckerna skrivs.")
-@click.option("--period", type=click.Choice(PERIODS), default="Plan", show_default=True,
+@click.option("--period", type=click.Choice(PERIODS, case_sensitive=False), default="Plan", show_default=True,
               help="Perioden arbetsböckerna gäller.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="Sammanställningen från en tidigare period: mål, id:n, indikatorer, "
@@ -144,7 +155,7 @@ def _console():
                 metavar="FILE...")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Målmodellen: kontrollera också mot den (kommun, år, KF-mål, adressering).")
-@click.option("--period", type=click.Choice(PERIODS),
+@click.option("--period", type=click.Choice(PERIODS, case_sensitive=False),
               help="Perioden som arbetsböckerna ska gälla (annars fel S004).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: tabell per fil; json: ett JSON-dokument på stdout.")
@@ -201,7 +212,7 @@ def rules_command(output_format: str) -> None:
               type=click.Path(dir_okay=False, path_type=Path), help="Målmodellen.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Sammanställningen som skrivs (.xlsx).")
-@click.option("--period", type=click.Choice(PERIODS),
+@click.option("--period", type=click.Choice(PERIODS, case_sensitive=False),
               help="Perioden som sammanställs (annars perioden i de inskickade filerna).")
 @click.option("--skip-invalid", is_flag=True,
               help="Sammanställ ändå och lista filer med fel som Ej inlästa.")

@@ -11,6 +11,8 @@ caught there on purpose, so a real bug shows as one.
 
 from __future__ import annotations
 
+import errno
+
 
 class MalarkError(Exception):
     """A failure that stops a command; `str(error)` is the Swedish message for the user."""
@@ -36,3 +38,29 @@ class InputError(MalarkError):
 
 class OutputError(MalarkError):
     """An output cannot be written."""
+
+
+_OS_REASONS = {
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "behörighet saknas",
+    errno.EROFS: "enheten är skrivskyddad",
+    errno.ENOENT: "filen eller mappen finns inte",
+    errno.ENOTDIR: "en del av sökvägen är en fil, inte en mapp",
+    errno.EISDIR: "det är en mapp, inte en fil",
+    errno.EEXIST: "det finns redan en fil med det namnet där en mapp behövs",
+    errno.ENOSPC: "disken är full",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.EBUSY: "filen används av ett annat program",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in Swedish (the system's own text only as a fallback)."""
+    return _OS_REASONS.get(error.errno or 0) or error.strerror or str(error)
+
+
+def os_error_message(error: OSError) -> str:
+    """A whole Swedish message for a file operation that failed, naming the path."""
+    where = f" {error.filename}" if error.filename else ""
+    return (f"Kan inte läsa eller skriva{where}: {os_reason(error)}. Kontrollera sökvägen, att "
+            "mappen går att skriva i och att filen inte är öppen i Excel.")

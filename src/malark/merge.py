@@ -19,12 +19,13 @@ from typing import Any
 from malark.consolidated import ConsolidatedWriter, Consolidation, SubmissionStatus
 from malark.contract import (
     CONSOLIDATED_DATA_SHEETS,
+    SHEET_META,
     SUBMISSION_STATUS_MISSING,
     SUBMISSION_STATUS_NOT_READ,
     SUBMISSION_STATUS_READ,
     Period,
 )
-from malark.errors import InputError, OutputError
+from malark.errors import InputError, OutputError, os_reason
 from malark.findings import rule
 from malark.merge_prepare import Prepared, Progress, prepare_each
 from malark.model import GoalModel
@@ -96,6 +97,7 @@ def merge_files(
     unexpected (an error, a duplicate, a file out of order) stops that, and the final
     decision is taken when every file is validated: abandon the temporary file, finish
     it, or write it again from the rows kept in memory."""
+    _check_replaceable(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         stream = _Stream(out, model, stop_on_error=not skip_invalid)
@@ -111,8 +113,30 @@ def merge_files(
         raise
 
 
+def _check_replaceable(out: Path) -> None:
+    """An existing workbook `out` is replaced only when it is an earlier consolidated
+    workbook: never a committee's returned workbook, the goal model or another workbook
+    named with -o by mistake (a file that is no workbook at all is replaced as before)."""
+    if not out.is_file():
+        return
+    from malark.meta import MetaError, meta_from_rows
+    from malark.workbook import read_workbook
+
+    data = read_workbook(out)
+    if not data.readable:
+        return
+    try:
+        kind = meta_from_rows(data.rows[SHEET_META]).kind if SHEET_META in data.rows else None
+    except MetaError:
+        kind = None
+    if kind != "consolidated":
+        raise OutputError(f"{out} finns redan och är ingen sammanställning från malark (till "
+                          "exempel en nämnds arbetsbok eller målmodellen), så den skrivs inte "
+                          "över. Välj ett annat filnamn med -o.")
+
+
 def _cannot_write(out: Path, error: OSError) -> str:
-    return (f"Sammanställningen {out} kan inte skrivas ({error.strerror or error}). Kontrollera "
+    return (f"Sammanställningen {out} kan inte skrivas ({os_reason(error)}). Kontrollera "
             "att mappen finns och går att skriva i, och att filen inte är öppen i Excel. "
             "En tidigare sammanställning med samma namn är orörd.")
 

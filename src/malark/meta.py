@@ -44,7 +44,12 @@ _CHUNK = MAX_CELL_TEXT - 767
 
 
 class MetaError(ValueError):
-    """`_malark` is missing fields or cannot be parsed; the message is Swedish."""
+    """`_malark` is missing fields or cannot be parsed; the message is Swedish. `field`
+    names the `Fält` whose value could not be read, when one could not."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class Snapshot(BaseModel):
@@ -141,7 +146,9 @@ def meta_from_rows(rows: list[list[Any]]) -> WorkbookMeta:
     missing = [n for n in (*META_FIELDS, GUL_GRANS_FIELD, SNAPSHOT_HASH_FIELD) if n not in fields]
     missing = [n for n in missing if n != "nämnd"]
     if missing or not chunks:
-        raise MetaError("fälten " + ", ".join(missing or ["snapshot"]) + " saknas i _malark")
+        names = missing or ["snapshot"]
+        raise MetaError(("fältet " if len(names) == 1 else "fälten ") + ", ".join(names)
+                        + " saknas i _malark")
     if isinstance(fields.get("format_version"), float):
         fields["format_version"] = int(fields["format_version"])
     if isinstance(fields.get("budgetår"), float):
@@ -151,11 +158,22 @@ def meta_from_rows(rows: list[list[Any]]) -> WorkbookMeta:
     for key in ("kommunkod", "model_fingerprint", "malark_version", "snapshot_sha256"):
         if isinstance(fields.get(key), float):
             fields[key] = str(int(fields[key]))
+    first_chunk = f"{_SNAPSHOT_PREFIX}{min(chunks)}"
     try:
         fields["snapshot"] = Snapshot.model_validate_json("".join(chunks[k] for k in sorted(chunks)))
+    except ValidationError as error:
+        raise MetaError(f"ögonblicksbilden ({first_chunk}) i _malark kan inte tolkas",
+                        first_chunk) from error
+    try:
         return WorkbookMeta.model_validate(fields)
     except ValidationError as error:
-        raise MetaError(f"_malark kan inte tolkas ({error.error_count()} fel)") from error
+        location = error.errors()[0]["loc"]
+        name = str(location[0]) if location else None
+        if name is None or name == "snapshot":
+            raise MetaError(f"_malark kan inte tolkas ({error.error_count()} fel)") from error
+        shown = "" if fields.get(name) is None else str(fields[name]).strip()
+        raise MetaError(f"fältet {name} i _malark har värdet \"{shown}\", som inte kan tolkas",
+                        name) from error
 
 
 def format_version_of(rows: list[list[Any]]) -> Any:

@@ -32,6 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from malark.contract import column_letter
+from malark.errors import os_reason
 from malark.findings import Finding, rule
 from malark.ooxml import PackageError, SheetPart, sheet_parts
 from malark.sheet_xml import sheet_extent
@@ -139,7 +141,7 @@ def _inspect(path: Path, inspection: Inspection, limits: Limits) -> None:
             raise _unsafe(name, f"filen är {_size(size)}, större än gränsen "
                                 f"{_size(limits.max_file_bytes)}")
     except OSError as error:
-        raise _Refused(_unreadable(name, f"filen kan inte öppnas ({error.strerror or error})",
+        raise _Refused(_unreadable(name, f"filen kan inte öppnas ({os_reason(error)})",
                                    "Kontrollera att filen finns och inte är öppen i ett annat "
                                    "program.")) from error
     inspection.content = content
@@ -313,7 +315,9 @@ def _check_sheet_extents(name: str, package: zipfile.ZipFile, sheets: list[Sheet
         total += rows * columns
         if rows * columns > limits.max_sheet_cells or total > limits.max_total_cells:
             raise _unsafe(name, f"bladet {sheet.name} är för stort (minst {rows} rader × "
-                                f"{columns} kolumner)")
+                                f"{columns} kolumner): något är ifyllt långt ner, till rad "
+                                f"{rows}, eller långt ut till höger, till kolumn "
+                                f"{column_letter(columns)}. Töm de cellerna i Excel")
 
 
 # --- macros, links and configuration sheets (S010) --------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from malark.contract import COMMITTEE_DATA_SHEETS, SHEET_META
+from malark.contract import COMMITTEE_DATA_SHEETS, MODEL_SHEETS, SHEET_META
 from malark.findings import Finding, Severity
 from malark.meta import MetaError, WorkbookMeta, meta_from_rows
 from malark.table import Table, build_table
@@ -24,6 +24,8 @@ class Submission:
     meta: WorkbookMeta | None
     meta_problem: str | None
     """Why `meta` is None (Swedish), when `_malark` is missing or broken."""
+    meta_problem_field: str | None = None
+    """The `_malark` field whose value could not be read, when that is why."""
     tables: dict[str, Table] = field(default_factory=dict)
     """Data sheet name → table; a sheet missing from the file is absent here."""
 
@@ -42,14 +44,19 @@ class Submission:
 def parse_submission(data: WorkbookData) -> Submission:
     meta: WorkbookMeta | None = None
     problem: str | None = None
+    problem_field: str | None = None
     if SHEET_META not in data.rows:
         problem = "det dolda bladet _malark saknas"
+        if all(spec.name in data.sheet_names for spec in MODEL_SHEETS):
+            problem = ("det är målmodellen, inte en nämnds arbetsbok (lägg inte målmodellen "
+                       "bland de inskickade filerna)")
     else:
         try:
             meta = meta_from_rows(data.rows[SHEET_META])
         except MetaError as error:
-            problem = str(error)
-    submission = Submission(data=data, meta=meta, meta_problem=problem)
+            problem, problem_field = str(error), error.field
+    submission = Submission(data=data, meta=meta, meta_problem=problem,
+                            meta_problem_field=problem_field)
     for spec in COMMITTEE_DATA_SHEETS:
         if spec.name in data.rows:
             submission.tables[spec.name] = build_table(

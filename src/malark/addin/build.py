@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from malark.errors import InputError, OutputError
+from malark.errors import InputError, OutputError, os_reason
 
 __all__ = [
     "ADDIN_FILENAME",
@@ -208,7 +208,7 @@ def build_addin(
                 zout.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
         os.replace(partial, target)
     except OSError as error:
-        raise OutputError(f"Kunde inte skriva {target}: {error.strerror or error}.") from error
+        raise OutputError(f"Kunde inte skriva {target}: {os_reason(error)}.") from error
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)

@@ -69,6 +69,7 @@ class Context:
         self.model = model
         self.requested_period = period
         self.today = today
+        self._rows: dict[str, list[Row]] = {}
 
     # --- what the workbook says about itself -------------------------------------------------
     @property
@@ -133,8 +134,12 @@ class Context:
 
     # --- rows and indexes --------------------------------------------------------------------
     def rows(self, sheet: str) -> list[Row]:
-        table = self.submission.table(sheet)
-        return table.rows if table is not None else []
+        """The sheet's data rows: rows holding something besides a computed Trafikljus (a
+        formula left in an otherwise empty row is not a row the committee added)."""
+        if sheet not in self._rows:
+            table = self.submission.table(sheet)
+            self._rows[sheet] = [r for r in table.rows if _typed(r)] if table is not None else []
+        return self._rows[sheet]
 
     @property
     def kf_rows(self) -> list[Row]:
@@ -202,6 +207,13 @@ def header(sheet: str, field_name: str) -> str:
 
 def row_id(row: Row) -> str | None:
     return values.text(row.cells.get("id"))
+
+
+_COMPUTED_FIELDS = frozenset({"light"})
+
+
+def _typed(row: Row) -> bool:
+    return any(not c.is_empty for f, c in row.cells.items() if f not in _COMPUTED_FIELDS)
 
 
 def _first_by_id(rows: list[Row]) -> dict[str, Row]:

@@ -91,11 +91,13 @@ def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[
             if start is not None and read.value < start:
                 yield ctx.finding("D002", cell, ref=ref, header=column.header,
                                   found=values.display(read.value),
-                                  allowed=f"datum från Startdatum ({values.display(start)})")
+                                  allowed=f"datum från och med Startdatum "
+                                          f"({values.display(start)})")
     elif column.kind is Kind.CHOICE:
         found = values.text(cell)
         if found is not None and found not in column.choices:
-            yield ctx.finding("D004", cell, ref=ref, header=column.header, found=found,
+            yield ctx.finding("D004", cell, ref=ref, header=column.header,
+                              found=values.display(found),
                               allowed=", ".join(column.choices))
 
 

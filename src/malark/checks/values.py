@@ -125,6 +125,10 @@ def text(cell: Cell | None) -> str | None:
     return cell.text
 
 
+SHOWN_TEXT = 200
+"""Longer texts are shortened when a message quotes them."""
+
+
 def display(value: Any) -> str:
     """A value as a Swedish reader expects it in a message."""
     if isinstance(value, bool):
@@ -135,4 +139,8 @@ def display(value: Any) -> str:
         return format_date(value)
     if _is_real_number(value):
         return format_number(float(value))
-    return "" if value is None else str(value).strip()
+    text = "" if value is None else str(value).strip()
+    if len(text) > SHOWN_TEXT:  # a pasted essay in a number cell: the message stays readable
+        count = f"{len(text):,}".replace(",", " ")
+        return f"{text[:SHOWN_TEXT - 40].rstrip()}… ({count} tecken)"
+    return text
