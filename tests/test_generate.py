@@ -95,13 +95,14 @@ def _run(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
-def test_cli_prints_one_line_per_file(model_path, tmp_path):
+def test_cli_prints_one_line_per_file_and_a_summary(model_path, tmp_path):
     result = _run("generate", str(model_path), "-o", str(tmp_path), "--period", "T1",
-                  "--namnd", "BUN", "--namnd", "KS")
+                  "--namnd", "bun,KS")
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert lines[0].endswith("Sjöberga_2027_T1_BUN.xlsx") and lines[1].endswith("Sjöberga_2027_T1_KS.xlsx")
+    assert lines[2].startswith("2 arbetsböcker skrivna")
     assert (tmp_path / "Sjöberga_2027_T1_KS.xlsx").is_file()
 
 

@@ -127,3 +127,15 @@ def test_encrypted_or_unsafe_model_is_refused_before_parsing(tmp_path):
         with pytest.raises(ModelError) as raised:
             read_model(path)
         assert "kan inte användas" in str(raised.value), name
+
+
+def test_a_committee_workbook_given_as_model_is_named_as_such(model_path, tmp_path):
+    [workbook] = api.generate(model_path, tmp_path / "ut", committees=["BUN"])
+    with pytest.raises(ModelError, match="inte målmodellen"):
+        read_model(workbook)
+
+
+def test_year_message_shows_the_year_as_typed(model_path):
+    edit(model_path, {"KF-mål!D2": 7})
+    with pytest.raises(ModelError, match=r"men är 7\."):
+        read_model(model_path)

@@ -17,13 +17,22 @@ def test_folder_gives_its_workbooks_sorted_without_lock_files(tmp_path):
     _touch(tmp_path, "b_SN.xlsx", "A_BUN.xlsm", "~$b_SN.xlsx", "._KS.xlsx", "notes.txt", "old.xls",
            "c_KS.XLSX")
     (tmp_path / "undermapp.xlsx").mkdir()
-    assert [p.name for p in expand_inputs([tmp_path])] == ["A_BUN.xlsm", "b_SN.xlsx", "c_KS.XLSX"]
+    assert [p.name for p in expand_inputs([tmp_path])] == [
+        "A_BUN.xlsm", "b_SN.xlsx", "c_KS.XLSX", "old.xls"]
+
+
+def test_a_returned_xls_in_a_folder_is_reported_not_missed(tmp_path):
+    from malark import api
+
+    _touch(tmp_path, "Sjöberga_2027_T1_SN.xls")
+    [report] = api.validate_files([tmp_path])
+    assert [f.code for f in report.findings] == ["S001"]
 
 
 def test_files_are_taken_as_given_in_order_and_once(tmp_path):
-    _touch(tmp_path, "b.xlsx", "a.xlsx", "fel.xls")
-    given = [tmp_path / "b.xlsx", str(tmp_path / "fel.xls"), tmp_path]
-    assert [p.name for p in expand_inputs(given)] == ["b.xlsx", "fel.xls", "a.xlsx"]
+    _touch(tmp_path, "b.xlsx", "a.xlsx", "fel.pdf")
+    given = [tmp_path / "b.xlsx", str(tmp_path / "fel.pdf"), tmp_path]
+    assert [p.name for p in expand_inputs(given)] == ["b.xlsx", "fel.pdf", "a.xlsx"]
 
 
 def test_empty_folder_gives_nothing(tmp_path):

@@ -201,15 +201,16 @@ def test_demo_refuses_an_unrelated_folder(tmp_path):
     assert (tmp_path / "mina_dokument.docx").exists()
 
 
-def test_demo_guard_allows_new_empty_and_untouched_example_folders(tmp_path):
-    from malark.demo_guard import check_demo_target
+def test_demo_runs_in_a_new_or_empty_folder_and_again_in_its_own(tmp_path):
+    from malark.demo import DEMO_MARKER, _prepare_folder
 
-    check_demo_target(tmp_path / "ny")
-    check_demo_target(tmp_path)
-    paths = api.init_project(tmp_path / "exempel")
-    (paths.consolidated / "~$sammanstallning_2027_T1.xlsx").write_bytes(b"lock")
-    check_demo_target(paths.root)
-
+    _prepare_folder(tmp_path / "ny")
+    assert (tmp_path / "ny" / DEMO_MARKER).is_file()
+    (tmp_path / "tom").mkdir()
+    _prepare_folder(tmp_path / "tom")
+    (tmp_path / "ny" / "rest.xlsx").write_bytes(b"x")
+    _prepare_folder(tmp_path / "ny")  # an earlier demo's folder is emptied
+    assert not (tmp_path / "ny" / "rest.xlsx").exists()
 
 
 # --- merge -o never replaces a returned workbook or the goal model -------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malark.errors import OutputError
+from malark.errors import OutputError, os_reason
 from malark.example import example_model
 from malark.model import GoalModel
 from malark.model_io import read_model, write_model
@@ -126,14 +126,14 @@ def generate(
     previous: Path | str | None = None,
     committees: Sequence[str] | None = None,
     force: bool = False,
-    on_written: Callable[[Path], None] | None = None,
+    progress: Callable[[int, int, Path], None] | None = None,
 ) -> list[Path]:
     """Write one committee workbook per committee to `out_dir` (SPEC 3) and return the paths.
 
     `previous` is a consolidated workbook of an earlier period whose goals, indicators,
     activities and outcomes are carried over. Nothing is written when any target file
     exists, unless `force` (a returned file must never be overwritten by accident).
-    `on_written` is called with each path as soon as it is written.
+    `progress(done, total, path)` is called as soon as each file is written.
     """
     from malark.committee_workbook import (
         build_committee_workbook,
@@ -145,7 +145,9 @@ def generate(
 
     the_period = _period(period)
     model = read_model(model_path)
-    chosen = list(dict.fromkeys(committees)) if committees else list(model.committee_ids)
+    by_upper = {c.upper(): c for c in model.committee_ids}
+    asked = [part.strip() for c in committees or () for part in c.split(",") if part.strip()]
+    chosen = list(dict.fromkeys(by_upper.get(c.upper(), c) for c in asked)) or list(model.committee_ids)
     unknown = [c for c in chosen if c not in model.committee_ids]
     if unknown:
         raise InputError(f"Nämnden {', '.join(unknown)} finns inte i målmodellen. Nämnderna är: "
@@ -165,10 +167,10 @@ def generate(
         try:
             write_committee_workbook(workbook, path)
         except OSError as error:
-            raise OutputError(f"{path} kan inte skrivas: {error.strerror or error}.") from error
+            raise OutputError(f"{path} kan inte skrivas: {os_reason(error)}.") from error
         written.append(path)
-        if on_written is not None:
-            on_written(path)
+        if progress is not None:
+            progress(len(written), len(targets), path)
     return written
 
 
@@ -198,7 +200,8 @@ def merge(
     if target.suffix.lower() != ".xlsx":
         raise InputError(f"Utfilen {target} ska sluta på .xlsx.")
     model = read_model(model_path)
-    paths = [p for p in expand_inputs(inputs) if p.resolve() != target.resolve()]
+    never_inputs = {target.resolve(), Path(model_path).resolve()}
+    paths = [p for p in expand_inputs(inputs) if p.resolve() not in never_inputs]
     if not paths:
         raise InputError("Det finns inga arbetsböcker (.xlsx/.xlsm) att sammanställa i "
                          + ", ".join(str(i) for i in inputs) + ".")
@@ -246,14 +249,35 @@ def annotate(reports: Sequence[FileReport], out_dir: Path | str) -> list[Path]:
     target = Path(out_dir)
     readable = [r for r in reports if r.submission is not None]
     names = Counter(Path(r.file).name for r in readable)
-    written: list[Path] = []
+    folders: list[Path] = []
     for number, report in enumerate(readable, start=1):
         source = Path(report.file)
         folder = target
         if names[source.name] > 1:  # same file name from two folders: keep both copies
             folder = target / f"{number:02d}_{source.parent.name or 'fil'}"
-        written.append(annotate_workbook(source, report.findings, folder))
-    return written
+        _refuse_to_replace_a_user_file(folder / source.name)
+        folders.append(folder)
+    return [annotate_workbook(Path(r.file), r.findings, folder)
+            for r, folder in zip(readable, folders, strict=True)]
+
+
+def _refuse_to_replace_a_user_file(path: Path) -> None:
+    """An existing file may only be replaced by a new annotated copy when it is itself one
+    (its first sheet is Valideringsresultat); anything else may be a user's workbook."""
+    from malark.contract import SHEET_RESULTS
+    from malark.sheets import read_raw_workbook
+
+    if not path.exists():
+        return
+    try:
+        raw = read_raw_workbook(path)
+        earlier_copy = raw.sheet_names[:1] == [SHEET_RESULTS]
+        raw.close()
+    except Exception:  # unreadable: certainly not a copy malark wrote
+        earlier_copy = False
+    if not earlier_copy:
+        raise OutputError(f"{path} finns redan och är inte en kopia som malark har markerat. "
+                          "Välj en tom mapp för --annotate.")
 
 
 def build_addin(out_dir: Path | str, *, interpreter_win: str | None = None,

@@ -84,12 +84,43 @@ def init_command(directory: Path, budget_year: int, force: bool) -> None:
 def demo_command(directory: Path) -> None:
     """Kör hela kedjan på exemplet med simulerade svar från nämnderna."""
     from malark.demo import run_demo
-    from malark.demo_guard import check_demo_target
 
-    check_demo_target(directory)  # the demo replaces its folder: never a real project
     result = run_demo(directory, report=click.echo)
     click.echo("")
     click.echo(f"Klart. Sammanställningen finns i: {result.final_output.resolve()}")
+
+
+PROGRESS_MIN_FILES = 5
+"""A progress bar (on a terminal) only for runs of at least this many files."""
+
+
+class _ProgressBar:
+    """`progress(done, total, path)` for the api: a rich bar on stderr when stderr is a
+    terminal and the run is long, silent otherwise."""
+
+    def __init__(self, label: str = "Kontrollerar") -> None:
+        self._label = label
+        self._bar = None
+        self._task = None
+
+    def __call__(self, done: int, total: int, path: Path) -> None:
+        if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+            return
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self._label, total=total)
+        self._bar.update(self._task, completed=done, description=f"{self._label} {path.name}")
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 @cli.command("generate")
@@ -103,45 +134,23 @@ def demo_command(directory: Path) -> None:
               help="Sammanställningen från en tidigare period: mål, id:n, indikatorer, "
                    "aktiviteter och utfall förs över.")
 @click.option("--namnd", "committees", multiple=True, metavar="ID",
-              help="Bara denna nämnd (kan anges flera gånger). Standard: alla nämnder.")
+              help="Bara dessa nämnder: --namnd BUN --namnd SN eller --namnd BUN,SN. "
+                   "Standard: alla nämnder.")
 @click.option("--force", is_flag=True, help="Skriv över arbetsböcker som redan finns i mappen.")
 def generate_command(model: Path, out_dir: Path, period: str, previous: Path | None,
                      committees: tuple[str, ...], force: bool) -> None:
     """Skapa en arbetsbok per nämnd från målmodellen MODEL."""
-    api.generate(model, out_dir, period=period, previous=previous,
-                 committees=list(committees) or None, force=force, on_written=click.echo)
+    terminal = sys.stderr.isatty()
+    with _ProgressBar("Skapar") as bar:
+        def progress(done: int, total: int, path: Path) -> None:
+            bar(done, total, path)
+            if not terminal or total < PROGRESS_MIN_FILES:
+                click.echo(path)
 
-
-PROGRESS_MIN_FILES = 5
-"""A progress bar (on a terminal) only for runs of at least this many files."""
-
-
-class _ProgressBar:
-    """`progress(done, total, path)` for the api: a rich bar on stderr when stderr is a
-    terminal and the run is long, silent otherwise."""
-
-    def __init__(self) -> None:
-        self._bar = None
-        self._task = None
-
-    def __call__(self, done: int, total: int, path: Path) -> None:
-        if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
-            return
-        if self._bar is None:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._bar = Progress(console=Console(stderr=True), transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("Kontrollerar", total=total)
-        self._bar.update(self._task, completed=done, description=f"Kontrollerar {path.name}")
-
-    def __enter__(self) -> _ProgressBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+        written = api.generate(model, out_dir, period=period, previous=previous,
+                               committees=list(committees) or None, force=force,
+                               progress=progress)
+    click.echo(f"{len(written)} arbetsböcker skrivna i {out_dir}.")
 
 
 def _console():

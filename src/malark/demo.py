@@ -17,6 +17,7 @@ from pathlib import Path
 from malark import api
 from malark.contract import Period
 from malark.demo_answers import Mistake, correct_mistakes, fill_follow_up, fill_plan
+from malark.errors import OutputError
 from malark.model import GoalModel
 
 __all__ = ["DemoResult", "run_demo"]
@@ -78,11 +79,33 @@ def _round(paths: api.ProjectPaths, model: GoalModel, period: Period, previous: 
     return out
 
 
-def run_demo(directory: Path | str, *, report: Report = lambda _: None, seed: int = 2027) -> DemoResult:
-    """Run the round trip in `directory` (earlier demo output there is replaced)."""
-    root = Path(directory)
-    if root.exists() and (root / api.MODEL_FILENAME).exists():
+DEMO_MARKER = ".malark-demo"
+"""Written into every demo folder; only a folder carrying it is ever emptied."""
+
+
+def _prepare_folder(root: Path) -> None:
+    """Empty an earlier demo's folder; refuse any other non-empty folder, so that
+    `malark demo .` in a real project can never delete a goal model or a returned file."""
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"{root} är en fil, inte en mapp. Ange en ny mapp för demon.")
+    if root.exists() and (root / DEMO_MARKER).is_file():
         shutil.rmtree(root)
+    elif root.exists() and any(root.iterdir()):
+        raise OutputError(
+            f"Mappen {root} finns redan och är inte en tidigare demomapp. Demon ersätter allt i "
+            "sin mapp, så den körs bara i en ny eller tom mapp eller i en tidigare demos mapp. "
+            "Ange en ny mapp, till exempel: malark demo malark-demo")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / DEMO_MARKER).write_text(
+        "Den här mappen skapades av `malark demo` och töms nästa gång demon körs här.\n",
+        encoding="utf-8")
+
+
+def run_demo(directory: Path | str, *, report: Report = lambda _: None, seed: int = 2027) -> DemoResult:
+    """Run the round trip in `directory`: a new or empty folder, or an earlier demo's
+    folder (which is emptied first). Raises `OutputError` for any other folder."""
+    root = Path(directory)
+    _prepare_folder(root)
     paths = api.init_project(root)
     model = api.load_model(paths.model)
     report(f"1. Målmodell: {paths.model}")

@@ -4,6 +4,10 @@ Used by `validate` and `merge`: a file is taken as given (whatever its extension
 reader can say why a `.xls` or a PDF is not accepted); a folder contributes its
 `*.xlsx`/`*.xlsm` files (not recursively), sorted by name, skipping Excel's lock files
 (`~$Bok1.xlsx`, left behind while a workbook is open) and hidden files.
+
+A folder also contributes spreadsheets in other formats (`.xls`, `.xlsb`, `.ods`): a
+committee that saved its answer as `.xls` has submitted, and must hear "spara som .xlsx"
+(S001) rather than be listed as missing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from malark.errors import InputError
 __all__ = ["WORKBOOK_SUFFIXES", "expand_inputs"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+OTHER_SPREADSHEET_SUFFIXES = (".xls", ".xlsb", ".ods")
+"""Found in a folder and reported as unreadable (S001) with what to do."""
 
 
 def expand_inputs(inputs: Sequence[Path | str]) -> list[Path]:
@@ -44,7 +50,7 @@ def _folder_workbooks(folder: Path) -> list[Path]:
         (
             p for p in folder.iterdir()
             if p.is_file()
-            and p.suffix.lower() in WORKBOOK_SUFFIXES
+            and p.suffix.lower() in WORKBOOK_SUFFIXES + OTHER_SPREADSHEET_SUFFIXES
             and not p.name.startswith(("~$", "."))
         ),
         key=lambda p: p.name.lower(),

@@ -18,10 +18,6 @@ from malark.table import Row, Table
 
 __all__ = ["AssignedId", "assign_ids", "is_data_row"]
 
-_IGNORED_FIELDS = frozenset({"light"})
-"""Fields that never make a row a data row on their own (the Trafikljus formula)."""
-
-
 @dataclass(frozen=True, slots=True)
 class AssignedId:
     sheet: str
@@ -32,9 +28,8 @@ class AssignedId:
 
 
 def is_data_row(row: Row) -> bool:
-    """True when the row holds anything a user typed (a prepared empty row with only its
-    Trafikljus formula is not a data row)."""
-    return any(not c.is_empty for f, c in row.cells.items() if f not in _IGNORED_FIELDS)
+    """True when the row holds anything a user typed (see `Row.is_empty`)."""
+    return not row.is_empty
 
 
 def _number_after(prefix: str, ids: Iterable[str]) -> int:

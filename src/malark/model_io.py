@@ -23,6 +23,7 @@ from malark.contract import (
     MODEL_SHEETS,
     PERSPECTIVES,
     SETTING_YELLOW_THRESHOLD,
+    SHEET_META,
     Direction,
     SheetSpec,
 )
@@ -68,7 +69,7 @@ def _year(cell: Cell | None, sheet: str, label: str, problems: _Problems) -> int
     if value is None:
         return None
     if not value.is_integer() or not _MIN_YEAR <= value <= _MAX_YEAR:
-        problems.add(cell, sheet, f"{label} ska vara ett årtal (t.ex. 2027) men är {cell.value}.")
+        problems.add(cell, sheet, f"{label} ska vara ett årtal (t.ex. 2027) men är {cell.text}.")
         return None
     return int(value)
 
@@ -94,6 +95,10 @@ def _tables(path: Path, problems: _Problems) -> dict[str, Table]:
         ) from error
     tables: dict[str, Table] = {}
     try:
+        if SHEET_META in raw.sheet_names:
+            raise ModelError(str(path), [
+                "filen är en arbetsbok som malark har skapat (en nämnds arbetsbok eller en "
+                "sammanställning), inte målmodellen. Ange målmodellen, t.ex. malmodell.xlsx."])
         for spec in MODEL_SHEETS:
             if spec.name not in raw.sheet_names:
                 problems.add(None, spec.name, "bladet saknas. Lägg till det med rubrikerna "

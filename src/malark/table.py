@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from malark.contract import SheetSpec, a1, column_letter
+from malark.contract import Kind, SheetSpec, a1, column_letter
 
 __all__ = ["Cell", "Row", "Table", "build_table", "is_blank"]
 
@@ -54,6 +54,8 @@ class Row:
     sheet: str
     number: int
     cells: dict[str, Cell]
+    computed: frozenset[str] = frozenset()
+    """Fields the workbook computes (the Trafikljus formula): never data on their own."""
 
     def cell(self, field_name: str) -> Cell:
         return self.cells[field_name]
@@ -68,7 +70,9 @@ class Row:
 
     @property
     def is_empty(self) -> bool:
-        return all(c.is_empty for c in self.cells.values())
+        """True when nothing a user types is in the row (a prepared row holding only its
+        Trafikljus formula, or the value Excel computed for it, is empty)."""
+        return all(c.is_empty for f, c in self.cells.items() if f not in self.computed)
 
 
 @dataclass(slots=True)
@@ -81,7 +85,7 @@ class Table:
     missing: list[str] = field(default_factory=list)
     """Headers of the spec not found in row 1."""
     rows: list[Row] = field(default_factory=list)
-    """Non-empty data rows, in sheet order."""
+    """Data rows (not `Row.is_empty`), in sheet order."""
 
     @property
     def sheet(self) -> str:
@@ -107,8 +111,8 @@ def build_table(
 
     Columns are found by header text, so a user who moved a column still reads right;
     a header that is missing or renamed lands in `Table.missing`. `formulas` and `errors`
-    map A1 addresses to what the reader knew about those cells. Rows whose mapped
-    cells are all empty are skipped.
+    map A1 addresses to what the reader knew about those cells. Empty rows
+    (`Row.is_empty`) are skipped.
     """
     table = Table(spec)
     formulas = formulas or {}
@@ -124,6 +128,7 @@ def build_table(
             table.header[wanted[name]] = Cell(spec.name, address, name)
     table.missing = [c.header for c in spec.columns if c.field not in positions]
     letters = [(field_name, index, column_letter(index + 1)) for field_name, index in positions.items()]
+    computed = frozenset(c.field for c in spec.columns if c.kind is Kind.FORMULA)
     for offset, raw in enumerate(rows[1:], start=1):
         number = first_row + offset
         width = len(raw)
@@ -136,7 +141,7 @@ def build_table(
             cells[field_name] = Cell(
                 spec.name, address, value, formulas.get(address), errors.get(address)
             )
-        row = Row(spec.name, number, cells)
+        row = Row(spec.name, number, cells, computed)
         if not row.is_empty:
             table.rows.append(row)
     return table

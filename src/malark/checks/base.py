@@ -138,7 +138,7 @@ class Context:
         formula left in an otherwise empty row is not a row the committee added)."""
         if sheet not in self._rows:
             table = self.submission.table(sheet)
-            self._rows[sheet] = [r for r in table.rows if _typed(r)] if table is not None else []
+            self._rows[sheet] = list(table.rows) if table is not None else []
         return self._rows[sheet]
 
     @property
@@ -207,13 +207,6 @@ def header(sheet: str, field_name: str) -> str:
 
 def row_id(row: Row) -> str | None:
     return values.text(row.cells.get("id"))
-
-
-_COMPUTED_FIELDS = frozenset({"light"})
-
-
-def _typed(row: Row) -> bool:
-    return any(not c.is_empty for f, c in row.cells.items() if f not in _COMPUTED_FIELDS)
 
 
 def _first_by_id(rows: list[Row]) -> dict[str, Row]:
