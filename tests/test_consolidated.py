@@ -41,15 +41,11 @@ def _bun(inbox: Path) -> Path:
     return next(inbox.glob("*_BUN.xlsx"))
 
 
-def all_cells(path: Path, *, skip_generated_at: bool = True) -> dict[str, list[tuple]]:
+def all_cells(path: Path) -> dict[str, list[tuple]]:
+    """Every cell value of every sheet, `_malark` (with generated_at) included."""
     workbook = openpyxl.load_workbook(path)
-    result = {}
-    for ws in workbook.worksheets:
-        rows = [tuple(c.value for c in row) for row in ws.iter_rows()]
-        if ws.title == "_malark" and skip_generated_at:
-            rows = [r for r in rows if r[0] != "generated_at"]
-        result[ws.title] = rows
-    return result
+    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()]
+            for ws in workbook.worksheets}
 
 
 def edit_text(path: Path, changes: dict[str, str]) -> None:

@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +184,8 @@ class ConsolidatedWriter:
         _write_plain(sheets[SHEET_FINDINGS], styles, (*FINDING_PREFIX_HEADERS, *RESULT_HEADERS),
                      FINDING_WIDTHS, _finding_rows(c.findings))
         after(SHEET_FINDINGS)
-        meta = consolidated_meta(c.model, c.period, c.generated_at or datetime.now().replace(microsecond=0))
+        generated_at = c.generated_at or datetime.now(UTC).replace(microsecond=0)
+        meta = consolidated_meta(c.model, c.period, generated_at)
         _write_plain(sheets[SHEET_META], styles, (FIELD_HEADER, VALUE_HEADER), (22, 80), meta_rows(meta))
         sheets[SHEET_META].very_hidden()
         after(SHEET_META)

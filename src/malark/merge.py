@@ -179,12 +179,21 @@ def _merge(paths: Sequence[Path], model: GoalModel, out: Path, period: Period | 
         model=model, period=result.period, rows=rows,
         submissions=_statuses(model, reports, chosen),
         findings=[(r.committee_id, f) for r in reports for f in r.findings],
-        merged=result.merged, generated_at=datetime.now(UTC).replace(microsecond=0),
+        merged=result.merged, generated_at=_as_of(model, mergeable),
     )
     written = stream.complete(mergeable, consolidation)
     result.row_counts = {s: {"input": read[s], "output": written[s]} for s in rows}
     result.output = out
     return result
+
+
+def _as_of(model: GoalModel, mergeable: list) -> datetime:
+    """`generated_at` of the consolidation: the newest `generated_at` of the merged
+    workbooks, so that merging the same inputs twice gives the same cells (SPEC 6)."""
+    stamps = [p.report.submission.meta.generated_at for p in mergeable
+              if p.report.submission is not None and p.report.submission.meta is not None]
+    stamps = [s if s.tzinfo else s.replace(tzinfo=UTC) for s in stamps]
+    return max(stamps) if stamps else datetime(model.budget_year, 1, 1, tzinfo=UTC)
 
 
 def _guess(path: Path) -> str:
