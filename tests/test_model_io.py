@@ -76,6 +76,11 @@ BROKEN = {
     "year_not_a_number": ({"KF-mål!D2": "nästa år"}, "bladet KF-mål, cell D2"),
     "threshold_out_of_range": ({"Inställningar!B2": 1.5}, "bladet Inställningar, cell B2"),
     "bad_deadline": ({"Kommun!B6": "snart"}, "bladet Kommun, cell B6"),
+    "kf_goal_id_shape": ({"KF-mål!A7": "Mål 6", "KF-indikatorer!B8": "Mål 6"},
+                         "bladet KF-mål, cell A7"),
+    "committee_id_shape": ({"Nämnder!A7": "M-B N"}, "bladet Nämnder, cell A7"),
+    "indicator_id_shape": ({"KF-indikatorer!A2": "Trygghet"}, "bladet KF-indikatorer, cell A2"),
+    "indicator_id_other_goal": ({"KF-indikatorer!A2": "KF2-I9"}, "bladet KF-indikatorer, cell A2"),
 }
 
 

@@ -151,6 +151,18 @@ def _read_kommun(table: Table, problems: _Problems) -> dict[str, Any]:
     return result
 
 
+_COMMITTEE_ID = re.compile(r"[A-Za-zÅÄÖåäö0-9]{1,20}")
+_KF_GOAL_ID = re.compile(r"KF\d+")
+
+
+def _check_shape(row: Row, sheet: str, pattern: re.Pattern[str], example: str,
+                 problems: _Problems) -> None:
+    """SPEC 3's id shapes: ids name files and build other ids (`BUN-1`, `KF3-I1`)."""
+    value = row.text("id")
+    if value and not pattern.fullmatch(value):
+        problems.add(row.cell("id"), sheet, f"id \"{value}\" har fel form. Skriv det som {example}.")
+
+
 def _check_unique(row: Row, ids: dict[str, Row], sheet: str, problems: _Problems) -> str:
     goal_id = _required_text(row, "id", sheet, "Id", problems)
     if goal_id and goal_id in ids:
@@ -166,6 +178,8 @@ def _read_committees(table: Table, problems: _Problems) -> list[Committee]:
     ids: dict[str, Row] = {}
     for row in table:
         committee_id = _check_unique(row, ids, table.sheet, problems)
+        _check_shape(row, table.sheet, _COMMITTEE_ID, "bokstäver och siffror utan mellanslag "
+                     "eller bindestreck, t.ex. BUN", problems)
         name = _required_text(row, "name", table.sheet, "Namn", problems)
         if committee_id and name:
             committees.append(Committee(id=committee_id, name=name, contact=row.text("contact"),
@@ -183,6 +197,7 @@ def _read_kf_goals(
     ids: dict[str, Row] = {}
     for row in table:
         goal_id = _check_unique(row, ids, sheet, problems)
+        _check_shape(row, sheet, _KF_GOAL_ID, "KF följt av ett nummer, t.ex. KF3", problems)
         perspective = row.text("perspective")
         if perspective not in PERSPECTIVES:
             problems.add(row.cell("perspective"), sheet,
@@ -235,6 +250,9 @@ def _read_kf_indicators(table: Table, goal_ids: set[str], problems: _Problems) -
     for row in table:
         indicator_id = _check_unique(row, ids, sheet, problems)
         goal_id = _required_text(row, "goal_id", sheet, "Mål", problems)
+        if goal_id:
+            _check_shape(row, sheet, re.compile(re.escape(goal_id) + r"-I\d+"),
+                         f"{goal_id}-I följt av ett nummer, t.ex. {goal_id}-I1", problems)
         if goal_id and goal_id not in goal_ids:
             problems.add(row.cell("goal_id"), sheet,
                          f"indikatorn hör till målet \"{goal_id}\" som inte finns på bladet KF-mål.")
