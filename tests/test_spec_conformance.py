@@ -568,3 +568,25 @@ def test_every_finding_is_in_valideringsfynd(merged):
     rows = list(openpyxl.load_workbook(merged["out"])["Valideringsfynd"].iter_rows(values_only=True))
     at = [rows[0].index(h) for h in ("Kod", "Blad", "Cell")]
     assert expected and sorted(tuple(r[i] for i in at) for r in rows[1:]) == expected
+
+
+def test_k006_indicator_id_must_start_with_its_own_goal(filled_data):
+    from tests.filled_workbooks import TODAY_PLAN, check_keys, edited
+
+    changes = {"Nämndmål!A2": "BUN-17", "Indikatorer!A2": "BUN-3-I1", "Indikatorer!B2": "BUN-17"}
+    assert ("K006", "Indikatorer", "A2") in check_keys(edited(filled_data["plan"], changes),
+                                                       today=TODAY_PLAN)
+
+
+def test_k006_model_kf_indicator_ids_are_reserved(filled_data):
+    from malark.example import example_model
+    from tests.filled_workbooks import TODAY_PLAN, check_keys, edited
+
+    # BUN does not coordinate KF1, so KF1-I1 is not in its workbook: typing it collides
+    changes = {"Indikatorer!A2": "KF1-I1", "Indikatorer!B2": "KF1"}
+    keys = check_keys(edited(filled_data["plan"], changes), model=example_model(),
+                      today=TODAY_PLAN)
+    assert ("K006", "Indikatorer", "A2") in keys
+    changes = {"Indikatorer!A2": "KF1-I7", "Indikatorer!B2": "KF1"}
+    assert ("K006", "Indikatorer", "A2") not in check_keys(
+        edited(filled_data["plan"], changes), model=example_model(), today=TODAY_PLAN)

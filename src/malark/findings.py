@@ -156,11 +156,12 @@ _RULES: tuple[Rule, ...] = (
          "En rad som nämnden lagt till får lämna Id tomt; sammanställningen ger den nästa "
          "lediga id och nästa period behåller det."),
     Rule("K006", W, "Id följer inte mönstret",
-         "Id {id} följer inte mönstret {pattern}. Skriv t.ex. {example} eller lämna Id tomt, "
-         "så ger sammanställningen raden nästa lediga id.",
+         "Id {id} {problem}. Skriv t.ex. {example} eller lämna Id tomt, så ger "
+         "sammanställningen raden nästa lediga id.",
          "Id:n har ett fast mönster som andra program och nästa period bygger på: nämndmål "
          "<NÄMND>-<n> (BUN-1), indikatorer <mål>-I<n> (BUN-1-I2, KF3-I1), aktiviteter "
-         "<mål>-A<n>. Ett id som nämnden skriver själv kontrolleras mot mönstret."),
+         "<mål>-A<n>. Ett id som nämnden skriver själv kontrolleras mot mönstret, mot radens "
+         "mål och mot målmodellens egna KF-indikator-id:n."),
     # --- SMART -----------------------------------------------------------------------------
     Rule("M001", W, "Inte specifikt",
          "Målformuleringen innehåller {words}, som är vagt. Skriv vad som ska uppnås, för "

@@ -158,7 +158,8 @@ def follow_up_required(ctx: Context) -> Iterator[Finding]:
         return
     for row in ctx.indicator_rows:
         cell = row.cells.get("outcome")
-        if (values.read_number(cell).kind is ReadKind.EMPTY and cell is not None
+        # An error value (#DIV/0!) is no outcome either: D009 says why, D005 that it is required.
+        if (values.read_number(cell).kind in (ReadKind.EMPTY, ReadKind.ERROR) and cell is not None
                 and values.text(row.cells.get("comment")) is None):
             yield ctx.finding("D005", cell, ref=row_id(row), header=header(row.sheet, "outcome"),
                               what_to_do="Skriv periodens utfall, eller förklara i "

@@ -272,14 +272,31 @@ def id_format(ctx: Context) -> Iterator[Finding]:
     for a committee the model does not know (S004 says so; every id would be noise)."""
     if ctx.model is not None and ctx.committee not in ctx.model.committee_ids:
         return
+    reserved = {i.id for i in ctx.model.kf_indicators} if ctx.model is not None else set()
     for sheet, (pattern, shown, example) in _id_patterns(ctx).items():
         for row in ctx.rows(sheet):
             identifier = row_id(row)
             if identifier is None or identifier in ctx.model_indicators:
                 continue
-            if not pattern.fullmatch(identifier):
+            problem = _id_problem(row, identifier, pattern, shown, sheet, reserved)
+            if problem:
                 yield ctx.finding("K006", row.cells.get("id"), ref=identifier, id=identifier,
-                                  pattern=shown, example=example)
+                                  problem=problem, example=example)
+
+
+def _id_problem(row: Row, identifier: str, pattern: re.Pattern[str], shown: str, sheet: str,
+                reserved: set[str]) -> str | None:
+    if not pattern.fullmatch(identifier):
+        return f"följer inte mönstret {shown}"
+    if sheet == COMMITTEE_NAMNDMAL.name:
+        return None
+    if identifier in reserved:
+        return "används redan av målmodellen för en KF-indikator"
+    goal = values.text(row.cells.get("goal_id"))
+    prefix = identifier.rsplit("-", 1)[0]
+    if goal and prefix != goal:
+        return f"börjar med målet {prefix} men raden hör till målet {goal}"
+    return None
 
 
 CHECKS = (metadata, identity, sheets_and_columns, locked_content, unique_ids, id_format)
