@@ -72,7 +72,8 @@ def test_bad_model_exit_2(returned, model_path):
     edit(model_path, {"KF-mål!A2": None})
     result = run("validate", returned["plan"], "--model", model_path, "--format", "json")
     assert result.exit_code == 2
-    assert result.stdout == ""
+    document = json.loads(result.stdout)  # still exactly one JSON document
+    assert document["files"] == [] and "KF-mål" in document["error"]
 
 
 def test_missing_input_exit_2(tmp_path):
@@ -154,3 +155,12 @@ def test_api_validate_files_progress_and_empty_folder(returned, tmp_path):
     empty.mkdir()
     with pytest.raises(InputError):
         api.validate_files([empty])
+
+
+def test_merge_that_cannot_run_still_prints_one_json_document(returned, model_path, tmp_path):
+    edit(model_path, {"KF-mål!A2": None})
+    result = run("merge", returned["plan"], "--model", model_path, "-o", tmp_path / "ut.xlsx",
+                 "--format", "json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["files"] == []
+    assert not (tmp_path / "ut.xlsx").exists()

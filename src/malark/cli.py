@@ -6,6 +6,7 @@ code 2 with a Swedish message.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import traceback
@@ -63,6 +64,26 @@ def cli() -> None:
     Skapar standardiserade arbetsböcker per nämnd, kontrollerar dem som nämnderna
     skickar tillbaka och sammanställer dem till en uppföljning för KS och KF.
     """
+
+
+def json_on_failure(command):
+    """With `--format json`, a command that cannot run still prints exactly one JSON
+    document on stdout, `{"malark_version", "error", "files": []}`, before the group turns
+    the failure into exit code 2 with the message on stderr."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except MalarkError as error:
+            if kwargs.get("output_format") == "json":
+                import json
+
+                document = {"malark_version": __version__, "error": str(error), "files": []}
+                click.echo(json.dumps(document, ensure_ascii=False))
+            raise
+
+    return wrapper
 
 
 @cli.command("init")
@@ -172,6 +193,7 @@ def _console():
               help="Skriv en kopia av varje arbetsbok med markerade celler och bladet "
                    "Valideringsresultat till den här mappen.")
 @click.pass_context
+@json_on_failure
 def validate_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path | None,
                      period: str | None, output_format: str, annotate_dir: Path | None) -> None:
     """Kontrollera inskickade arbetsböcker (filer och/eller mappar).
@@ -228,6 +250,7 @@ def rules_command(output_format: str) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: tabell per fil; json: ett JSON-dokument på stdout.")
 @click.pass_context
+@json_on_failure
 def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path, out: Path,
                   period: str | None, skip_invalid: bool, output_format: str) -> None:
     """Kontrollera de inskickade arbetsböckerna och sammanställ dem till en arbetsbok.
