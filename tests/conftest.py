@@ -44,3 +44,23 @@ def filled_data(filled_files):
     from malark.workbook import read_workbook
 
     return {name: read_workbook(path) for name, path in filled_files.items()}
+
+
+@pytest.fixture(scope="module")
+def plan_set(tmp_path_factory) -> tuple[Path, Path]:
+    """The example model and its six Plan workbooks, filled in without errors
+    (model path, folder of returned files)."""
+    from tests.merge_support import fill_plan_round
+
+    root = tmp_path_factory.mktemp("plan")
+    paths = api.init_project(root)
+    fill_plan_round(paths.model, root)
+    return paths.model, root / "ret"
+
+
+@pytest.fixture
+def inbox(plan_set, tmp_path) -> Path:
+    """A fresh copy of `plan_set`'s returned files for a test to change."""
+    target = tmp_path / "inkommet"
+    shutil.copytree(plan_set[1], target)
+    return target

@@ -19,22 +19,6 @@ from malark.example import example_model
 from malark.merge import merge_files
 from malark.overview import NOT_ADDRESSED, deviation_rows, goal_lights
 from tests.helpers import edit
-from tests.test_merge_support import fill_plan_round
-
-
-@pytest.fixture(scope="module")
-def plan_set(tmp_path_factory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("plan")
-    paths = api.init_project(root)
-    fill_plan_round(paths.model, root)
-    return paths.model, root / "ret"
-
-
-@pytest.fixture
-def inbox(plan_set, tmp_path) -> Path:
-    target = tmp_path / "inkommet"
-    shutil.copytree(plan_set[1], target)
-    return target
 
 
 def _bun(inbox: Path) -> Path:

@@ -23,23 +23,7 @@ from malark.contract import (
 from malark.merge_ids import assign_ids
 from malark.table import build_table
 from tests.helpers import edit
-from tests.test_merge_support import COMMITTEE_NAMNDMAL, fill_plan_round
-
-
-@pytest.fixture(scope="module")
-def plan_set(tmp_path_factory) -> tuple[Path, Path]:
-    """The example model and its six Plan workbooks, filled in without errors."""
-    root = tmp_path_factory.mktemp("plan")
-    paths = api.init_project(root)
-    fill_plan_round(paths.model, root)
-    return paths.model, root / "ret"
-
-
-@pytest.fixture
-def inbox(plan_set, tmp_path) -> Path:
-    target = tmp_path / "inkommet"
-    shutil.copytree(plan_set[1], target)
-    return target
+from tests.merge_support import COMMITTEE_NAMNDMAL, fill_plan_round
 
 
 def _file(inbox: Path, committee: str) -> Path:

@@ -9,7 +9,7 @@ import openpyxl
 
 from malark import api
 from tests.helpers import edit
-from tests.test_merge_support import (
+from tests.merge_support import (
     committee_of,
     fill_plan_round,
     follow_up_changes,

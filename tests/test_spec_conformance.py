@@ -22,7 +22,7 @@ from malark import cli as cli_module
 from malark.cli import cli
 from malark.lights import indicator_light
 from tests.helpers import edit
-from tests.test_merge_support import fill_plan_round
+from tests.merge_support import fill_plan_round
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -381,7 +381,7 @@ def test_merge_with_an_error_writes_nothing_and_exits_1(merged, tmp_path):
 def follow_up(tmp_path_factory):
     """A T1 consolidation of the example: every committee returned, outcomes varied so
     that the lights are Grön, Gul and Röd, coordinated KF goals assessed Gul."""
-    from tests.test_merge_support import follow_up_changes, returned_copies
+    from tests.merge_support import follow_up_changes, returned_copies
 
     root = tmp_path_factory.mktemp("spec_t1")
     paths = api.init_project(root)

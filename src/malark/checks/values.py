@@ -61,14 +61,21 @@ def _is_real_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def read_number(cell: Cell | None) -> Read:
+def _empty_or_error(cell: Cell | None) -> Read | None:
+    """The read of a missing, blank or error cell; None when the cell holds a value."""
     if cell is None:
         return _EMPTY
     if cell.error is not None:
         return Read(ReadKind.ERROR)
-    value = cell.value
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
         return _EMPTY
+    return None
+
+
+def read_number(cell: Cell | None) -> Read:
+    if (read := _empty_or_error(cell)) is not None:
+        return read
+    value = cell.value
     if _is_real_number(value):
         return Read(ReadKind.VALUE, float(value))
     if isinstance(value, str):
@@ -88,13 +95,9 @@ def read_year(cell: Cell | None) -> Read:
 
 
 def read_date(cell: Cell | None) -> Read:
-    if cell is None:
-        return _EMPTY
-    if cell.error is not None:
-        return Read(ReadKind.ERROR)
+    if (read := _empty_or_error(cell)) is not None:
+        return read
     value = cell.value
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return _EMPTY
     if isinstance(value, datetime):
         return Read(ReadKind.VALUE, value.date())
     if isinstance(value, date):
