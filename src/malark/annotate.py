@@ -10,14 +10,12 @@ its cell. Nothing the user typed changes: openpyxl loads and saves the workbook 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from malark.atomic import save_workbook
 from malark.contract import RESULT_HEADERS, SHEET_RESULTS
 from malark.errors import OutputError, os_reason
 from malark.findings import SEVERITY_SV, Finding, Severity
@@ -154,16 +152,7 @@ def _write_results_sheet(workbook, findings: Sequence[Finding], sheet_order: lis
 
 def _save_atomically(workbook, out_dir: Path, name: str) -> Path:
     target = out_dir / name
-    temporary: str | None = None
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".malark-", suffix=Path(name).suffix, dir=out_dir)
-        os.close(handle)
-        workbook.save(temporary)
-        os.replace(temporary, target)
+        return save_workbook(workbook, target)
     except OSError as error:
-        if temporary:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
         raise OutputError(f"Kan inte skriva {target}: {os_reason(error)}.") from error
-    return target

@@ -14,9 +14,7 @@ goals addressed to the committee, then one `T(INDEX(...))` formula per row of th
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 import malark
+from malark.atomic import save_workbook
 from malark.contract import (
     COMMITTEE_AKTIVITETER,
     COMMITTEE_INDIKATORER,
@@ -316,22 +315,6 @@ def workbook_filename(model: GoalModel, period: Period, committee_id: str) -> st
     return "_".join(safe_filename_part(p) for p in parts) + ".xlsx"
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def write_committee_workbook(workbook: Workbook, path: Path) -> Path:
     """Save atomically: a crash never leaves a half-written workbook at `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".malark-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return save_workbook(workbook, path)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from typing import Any
 import xlsxwriter
 
 from malark import __version__
+from malark.atomic import make_shareable, temporary_beside
 from malark.contract import (
     CONSOLIDATED_DATA_SHEETS,
     CONSOLIDATED_DEVIATIONS,
@@ -149,10 +149,8 @@ class ConsolidatedWriter:
 
     def __init__(self, out: Path, model: GoalModel) -> None:
         self.out = Path(out)
-        handle, name = tempfile.mkstemp(prefix=f".{self.out.stem}.", suffix=".tmp", dir=self.out.parent)
-        os.close(handle)
-        self.temp = Path(name)
-        self.workbook = xlsxwriter.Workbook(name, WRITER_OPTIONS)
+        self.temp = temporary_beside(self.out, prefix=f".{self.out.stem}.", suffix=".tmp")
+        self.workbook = xlsxwriter.Workbook(str(self.temp), WRITER_OPTIONS)
         self.styles = Styles(self.workbook)
         self.sheets = {n: self.workbook.add_worksheet(n) for n in CONSOLIDATED_SHEET_ORDER}
         self.specs = {s.name: s for s in CONSOLIDATED_DATA_SHEETS}
@@ -194,7 +192,7 @@ class ConsolidatedWriter:
                                                f"{c.model.budget_year} – {c.period.value}",
                                       "author": "malark"})
         self._close()
-        os.chmod(self.temp, 0o666 & ~_umask())  # mkstemp made it private; a report is shared
+        make_shareable(self.temp)
         os.replace(self.temp, self.out)
         return dict(self.counts)
 
@@ -217,12 +215,6 @@ def _print_setup(ws) -> None:
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _start_data_sheet(ws, styles: Styles, spec: SheetSpec) -> None:
