@@ -23,7 +23,7 @@ from malark.lights import indicator_light
 from malark.merge_ids import AssignedId, assign_ids, is_data_row
 from malark.model import GoalModel
 from malark.submission import FileReport, Submission
-from malark.swedish import parse_number
+from malark.swedish import number_from_cell
 from malark.validation import validate_workbook_data
 from malark.workbook import WorkbookData, read_workbook
 
@@ -111,21 +111,14 @@ def committee_rows(submission: Submission, assigned: list[AssignedId],
     return result
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    return parse_number(value) if isinstance(value, str) else None
-
-
 def _light(values: list[Any], at: dict[str, int], threshold: float) -> int | None:
     direction = values[at["direction"]]
     direction = direction.strip() if isinstance(direction, str) else direction
     if direction not in (Direction.HIGHER.value, Direction.LOWER.value):
         direction = Direction.HIGHER
-    return indicator_light(_number(values[at["baseline"]]), _number(values[at["target"]]),
-                           _number(values[at["outcome"]]), direction, threshold)
+    return indicator_light(number_from_cell(values[at["baseline"]]),
+                           number_from_cell(values[at["target"]]),
+                           number_from_cell(values[at["outcome"]]), direction, threshold)
 
 
 def _context():

@@ -39,7 +39,7 @@ from malark.errors import InputError
 from malark.meta import MetaError, WorkbookMeta, meta_from_rows
 from malark.model import GoalModel
 from malark.sheets import UnreadableWorkbook, read_raw_workbook
-from malark.swedish import parse_date, parse_number
+from malark.swedish import number_from_cell, parse_date
 from malark.table import Row, Table, build_table
 
 __all__ = ["Carried", "PreviousWorkbook", "read_previous"]
@@ -139,9 +139,7 @@ def _typed(value: Any, kind: Kind) -> Any:
     if value is None:
         return None
     if kind in (Kind.NUMBER, Kind.YEAR):
-        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
-        if number is None and isinstance(value, str):
-            number = parse_number(value)
+        number = number_from_cell(value)
         if number is None:
             return value
         if kind is Kind.YEAR and float(number).is_integer():

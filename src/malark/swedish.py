@@ -16,6 +16,7 @@ __all__ = [
     "MONTHS",
     "format_date",
     "format_number",
+    "number_from_cell",
     "parse_date",
     "parse_number",
 ]
@@ -41,6 +42,16 @@ _MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "
 
 EXCEL_EPOCH = date(1899, 12, 30)
 """Day 0 of Excel's 1900 date system as Excel counts serials after 1900-03-01."""
+
+
+def number_from_cell(value: object) -> float | None:
+    """The number a cell value stands for: a real (finite) number cell as float, text read
+    with `parse_number`, anything else (empty, bool, date) None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    return parse_number(value) if isinstance(value, str) else None
 
 
 def parse_number(text: str) -> float | None:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from malark.swedish import format_date, format_number, parse_date, parse_number
+from malark.swedish import format_date, format_number, number_from_cell, parse_date
 from malark.table import Cell
 
 __all__ = [
@@ -75,13 +75,10 @@ def _empty_or_error(cell: Cell | None) -> Read | None:
 def read_number(cell: Cell | None) -> Read:
     if (read := _empty_or_error(cell)) is not None:
         return read
-    value = cell.value
-    if _is_real_number(value):
-        return Read(ReadKind.VALUE, float(value))
-    if isinstance(value, str):
-        parsed = parse_number(value)
-        return _INVALID if parsed is None else Read(ReadKind.FROM_TEXT, parsed)
-    return _INVALID
+    number = number_from_cell(cell.value)
+    if number is None:
+        return _INVALID
+    return Read(ReadKind.FROM_TEXT if isinstance(cell.value, str) else ReadKind.VALUE, number)
 
 
 def read_year(cell: Cell | None) -> Read:
