@@ -49,7 +49,7 @@ bench: $(VENV)/.installed-dev
 
 ## docs: regenerate the generated reference pages (CLI, rules)
 docs: $(VENV)/.installed-dev
-	$(BIN)/python -m malark.docgen docs
+	$(BIN)/python -m malark.cli.docgen docs
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build *.egg-info src/*.egg-info .pytest_cache

@@ -13,11 +13,17 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from malark import api
-from malark.contract import CONSOLIDATED_DATA_SHEETS, FIELD_HEADER, FORMAT_VERSION, SHEET_META, VALUE_HEADER
-from malark.example import example_model
-from malark.meta import WorkbookMeta, meta_rows, snapshot_for
-from malark.model import Committee, GoalModel, KfGoal
-from malark.model_io import write_model
+from malark.core.contract import (
+    CONSOLIDATED_DATA_SHEETS,
+    FIELD_HEADER,
+    FORMAT_VERSION,
+    SHEET_META,
+    VALUE_HEADER,
+)
+from malark.core.example import example_model
+from malark.core.model import Committee, GoalModel, KfGoal
+from malark.xlsx.meta import WorkbookMeta, meta_rows, snapshot_for
+from malark.xlsx.model_io import write_model
 
 COMMITTEES, GOALS, INDICATORS, ACTIVITIES = 60, 30, 120, 300
 

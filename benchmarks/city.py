@@ -2,8 +2,8 @@
 follow-up workbooks, built fast.
 
 The committee workbooks are written directly with xlsxwriter in the committee layout of
-SPEC 3 (sheet order, headers from `malark.contract`, the `_malark` sheet from
-`malark.meta.meta_rows`, the Trafikljus formula from `malark.lights.light_formula` with
+SPEC 3 (sheet order, headers from `malark.core.contract`, the `_malark` sheet from
+`malark.xlsx.meta.meta_rows`, the Trafikljus formula from `malark.core.lights.light_formula` with
 its cached value, as Excel saves it), with every input cell already filled as a
 controller would fill it for a follow-up period. Writing them with `malark generate`
 and then typing into them with openpyxl gives the same content but takes minutes for
@@ -18,7 +18,7 @@ from pathlib import Path
 import xlsxwriter
 
 from malark import __version__
-from malark.contract import (
+from malark.core.contract import (
     COMMITTEE_AKTIVITETER,
     COMMITTEE_INDIKATORER,
     COMMITTEE_KF_MAL,
@@ -33,10 +33,10 @@ from malark.contract import (
     Perspective,
     SheetSpec,
 )
-from malark.lights import indicator_light, light_formula
-from malark.meta import GUL_GRANS_NAME, WorkbookMeta, gul_grans_row, meta_rows, snapshot_for
-from malark.model import Committee, GoalModel, Indicator, KfGoal
-from malark.model_io import write_model
+from malark.core.lights import indicator_light, light_formula
+from malark.core.model import Committee, GoalModel, Indicator, KfGoal
+from malark.xlsx.meta import GUL_GRANS_NAME, WorkbookMeta, gul_grans_row, meta_rows, snapshot_for
+from malark.xlsx.model_io import write_model
 
 PERSPECTIVES = tuple(Perspective)
 ASSESSMENT = {3: "Grön", 2: "Gul", 1: "Röd"}

@@ -41,7 +41,7 @@ def filled_files(_example_project, tmp_path_factory) -> dict[str, Path]:
 def filled_data(filled_files):
     """The filled workbooks read once (`WorkbookData`); tests change them with
     `tests.filled_workbooks.edited`, which copies."""
-    from malark.workbook import read_workbook
+    from malark.xlsx.reader import read_workbook
 
     return {name: read_workbook(path) for name, path in filled_files.items()}
 

@@ -11,11 +11,17 @@ from pathlib import Path
 
 import openpyxl
 
-from malark.contract import CONSOLIDATED_DATA_SHEETS, FIELD_HEADER, FORMAT_VERSION, SHEET_META, VALUE_HEADER
-from malark.meta import WorkbookMeta, meta_rows, snapshot_for
-from malark.model import GoalModel
-from malark.submission import parse_submission
-from malark.workbook import read_workbook
+from malark.core.contract import (
+    CONSOLIDATED_DATA_SHEETS,
+    FIELD_HEADER,
+    FORMAT_VERSION,
+    SHEET_META,
+    VALUE_HEADER,
+)
+from malark.core.model import GoalModel
+from malark.validate.submission import parse_submission
+from malark.xlsx.meta import WorkbookMeta, meta_rows, snapshot_for
+from malark.xlsx.reader import read_workbook
 
 
 def _next_goal_id(committee: str, ids: list[str]) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from malark.workbook import WorkbookData
+from malark.xlsx.workbook import WorkbookData
 
 TODAY_PLAN = date(2027, 3, 1)
 TODAY_T1 = date(2027, 5, 2)
@@ -116,8 +116,8 @@ def edited(data: WorkbookData, changes: Mapping[str, Any], *,
 def check_keys(data: WorkbookData, *, model=None, period=None, today: date) -> set[tuple]:
     """`(code, sheet, cell)` of every finding, running each check on its own and holding
     it to the codes it declares."""
-    from malark.checks import CHECKS, Context
-    from malark.submission import parse_submission
+    from malark.validate.checks import CHECKS, Context
+    from malark.validate.submission import parse_submission
 
     context = Context(parse_submission(data), model=model, period=period, today=today)
     keys = {f.key() for f in data.findings}

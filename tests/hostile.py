@@ -312,9 +312,9 @@ def large_committee_workbook(path: Path, *, goals: int = 60, indicators: int = 2
     `indicators` indicators and `activities` activities: the issue's benchmark file."""
     from datetime import date
 
-    from malark.committee_workbook import build_committee_workbook
-    from malark.contract import Period
-    from malark.example import example_model
+    from malark.core.contract import Period
+    from malark.core.example import example_model
+    from malark.generate.committee_workbook import build_committee_workbook
 
     model = example_model()
     workbook = build_committee_workbook(model, "BUN", Period.T1)

@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from malark import api
-from malark.contract import (
+from malark.core.contract import (
     COMMITTEE_AKTIVITETER,
     COMMITTEE_INDIKATORER,
     COMMITTEE_KF_MAL,
     COMMITTEE_NAMNDMAL,
     SheetSpec,
 )
-from malark.model import GoalModel
-from malark.sheets import read_raw_workbook
-from malark.table import build_table
+from malark.core.model import GoalModel
+from malark.xlsx.sheets import read_raw_workbook
+from malark.xlsx.table import build_table
 from tests.helpers import edit
 
 DATA_SPECS = (COMMITTEE_KF_MAL, COMMITTEE_NAMNDMAL, COMMITTEE_INDIKATORER, COMMITTEE_AKTIVITETER)

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from malark import api
 from malark.addin import build
 from malark.cli import cli
-from malark.errors import InputError, OutputError
+from malark.core.errors import InputError, OutputError
 
 MACROS = Path(__file__).resolve().parent.parent / "macros"
 CUSTOMUI_NS = "{http://schemas.microsoft.com/office/2006/01/customui}"

@@ -24,10 +24,10 @@ from malark.addin.marks import MARK_COLOURS, NOTE_PREFIX, apply_marks
 from malark.addin.results import REGISTRY_COLUMN
 from malark.addin.xlbook import read_book
 from malark.cli import cli
-from malark.contract import RESULT_HEADERS, SHEET_RESULTS
-from malark.errors import InputError
-from malark.findings import Severity
-from malark.workbook import read_workbook
+from malark.core.contract import RESULT_HEADERS, SHEET_RESULTS
+from malark.core.errors import InputError
+from malark.core.findings import Severity
+from malark.xlsx.reader import read_workbook
 from tests.addin_fake import (
     Cell,
     ErrorValue,
@@ -306,7 +306,7 @@ def test_password_protected_sheet_is_left_alone_and_counted(broken_book):
 
 
 def test_hidden_sheets_are_not_marked(broken_book):
-    from malark.findings import Finding
+    from malark.core.findings import Finding
 
     meta = broken_book.sheets["_malark"]
     finding = Finding("S002", Severity.ERROR, "f", "_malark", "B2", None, "trasig")

@@ -13,14 +13,14 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 
-from malark.annotate import AUTHOR, FILL_COLOURS, annotate_workbook
-from malark.committee_workbook import build_committee_workbook
-from malark.contract import RESULT_HEADERS, SHEET_META, SHEET_RESULTS, Period
-from malark.errors import OutputError
-from malark.example import example_model
-from malark.findings import Severity, rule
-from malark.reader import read_workbook_file
-from malark.result_sheet import result_rows
+from malark.core.contract import RESULT_HEADERS, SHEET_META, SHEET_RESULTS, Period
+from malark.core.errors import OutputError
+from malark.core.example import example_model
+from malark.core.findings import Severity, rule
+from malark.generate.committee_workbook import build_committee_workbook
+from malark.validate.annotate import AUTHOR, FILL_COLOURS, annotate_workbook
+from malark.validate.result_sheet import result_rows
+from malark.xlsx.reader import read_workbook_file
 from tests import hostile
 
 _TYPED = {

@@ -7,7 +7,7 @@ import shutil
 import openpyxl
 
 from malark import api
-from malark.contract import SHEET_RESULTS
+from malark.core.contract import SHEET_RESULTS
 
 
 def test_annotate_keeps_both_copies_when_two_inputs_share_a_file_name(filled_files, tmp_path):
@@ -25,7 +25,7 @@ def test_annotate_keeps_both_copies_when_two_inputs_share_a_file_name(filled_fil
 def test_annotate_never_replaces_a_users_workbook(filled_files, tmp_path):
     import pytest
 
-    from malark.errors import OutputError
+    from malark.core.errors import OutputError
 
     source = tmp_path / "in" / "BUN.xlsx"
     source.parent.mkdir()

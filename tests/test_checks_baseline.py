@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from malark.validation import validate_workbook_data
+from malark.validate.validation import validate_workbook_data
 from tests.filled_workbooks import TODAY_PLAN, TODAY_T1
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import pytest
 
-from malark.findings import Severity
-from malark.validation import validate_workbook_data
-from malark.workbook import read_workbook
+from malark.core.findings import Severity
+from malark.validate.validation import validate_workbook_data
+from malark.xlsx.reader import read_workbook
 from tests.filled_workbooks import TODAY_PLAN, TODAY_T1, check_keys, edited
 from tests.helpers import edit
 

@@ -8,11 +8,11 @@ from datetime import date, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from malark.checks import values
-from malark.contract import COMMITTEE_DATA_SHEETS, column_letter
-from malark.swedish import format_number
-from malark.table import Cell
-from malark.validation import validate_workbook_data
+from malark.core.contract import COMMITTEE_DATA_SHEETS, column_letter
+from malark.core.swedish import format_number
+from malark.validate.checks import values
+from malark.validate.validation import validate_workbook_data
+from malark.xlsx.table import Cell
 from tests.filled_workbooks import TODAY_T1, edited
 
 cell_values = st.one_of(

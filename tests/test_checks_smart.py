@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from malark.checks.smart import activity_words, has_level, vague_words
-from malark.validation import validate_workbook_data
+from malark.validate.checks.smart import activity_words, has_level, vague_words
+from malark.validate.validation import validate_workbook_data
 from tests.filled_workbooks import TODAY_PLAN, TODAY_T1, check_keys, edited
 
 SMART_CODES = ("M001", "M002", "M005", "M006")

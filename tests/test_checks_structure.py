@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from malark import api
-from malark.contract import Period
-from malark.model import KfGoal
+from malark.core.contract import Period
+from malark.core.model import KfGoal
 from tests.filled_workbooks import TODAY_PLAN, TODAY_T1, check_keys, edited
 
 
@@ -107,7 +107,7 @@ def test_s007_against_the_master(filled_data, model):
 
 
 def test_s008_duplicate_id_names_the_first_row(filled_data):
-    from malark.validation import validate_workbook_data
+    from malark.validate.validation import validate_workbook_data
 
     data = edited(filled_data["plan"], {"Indikatorer!A3": "BUN-1-I1"})
     assert ("S008", "Indikatorer", "A3") in plan_keys(data)
@@ -118,7 +118,7 @@ def test_s008_duplicate_id_names_the_first_row(filled_data):
 
 
 def test_k005_empty_id_is_allowed_and_reported_as_info(filled_data):
-    from malark.validation import validate_workbook_data
+    from malark.validate.validation import validate_workbook_data
 
     data = edited(filled_data["plan"], {"Aktiviteter!A3": None})
     report = validate_workbook_data(data, today=TODAY_PLAN)

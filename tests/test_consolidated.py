@@ -12,12 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from malark import api, merge_prepare
-from malark.consolidated import Consolidation, write_consolidated
-from malark.contract import CONSOLIDATED_DATA_SHEETS, Period
-from malark.example import example_model
-from malark.merge import merge_files
-from malark.overview import NOT_ADDRESSED, deviation_rows, goal_lights
+from malark import api
+from malark.core.contract import CONSOLIDATED_DATA_SHEETS, Period
+from malark.core.example import example_model
+from malark.merge import prepare as merge_prepare
+from malark.merge.consolidated import Consolidation, write_consolidated
+from malark.merge.merge import merge_files
+from malark.merge.overview import NOT_ADDRESSED, deviation_rows, goal_lights
 from tests.helpers import edit
 
 

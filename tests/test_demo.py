@@ -6,7 +6,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from malark.cli import cli
-from malark.contract import CONSOLIDATED_SHEET_ORDER
+from malark.core.contract import CONSOLIDATED_SHEET_ORDER
 
 
 def test_demo_runs_the_round_trip_and_names_the_consolidated_workbook(tmp_path):

@@ -8,7 +8,7 @@ import click
 import pytest
 
 from malark.cli import cli
-from malark.docgen import pages
+from malark.cli.docgen import pages
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -10,12 +10,12 @@ from click.testing import CliRunner
 
 from malark import api
 from malark.cli import cli
-from malark.committee_workbook import safe_filename_part, workbook_filename
-from malark.contract import COMMITTEE_DATA_SHEETS, Period
-from malark.errors import InputError, ModelError, OutputError
-from malark.example import example_model
-from malark.submission import parse_submission
-from malark.workbook import read_workbook
+from malark.core.contract import COMMITTEE_DATA_SHEETS, Period
+from malark.core.errors import InputError, ModelError, OutputError
+from malark.core.example import example_model
+from malark.generate.committee_workbook import safe_filename_part, workbook_filename
+from malark.validate.submission import parse_submission
+from malark.xlsx.reader import read_workbook
 from tests.helpers import edit
 
 
@@ -145,8 +145,8 @@ def test_generated_files_are_complete_files(model_path, tmp_path):
 
 
 def test_carried_text_is_written_as_text_never_as_a_formula(tmp_path):
-    from malark.committee_workbook import build_committee_workbook, write_committee_workbook
-    from malark.previous import Carried
+    from malark.generate.committee_workbook import build_committee_workbook, write_committee_workbook
+    from malark.generate.previous import Carried
 
     carried = Carried(goals=[{"id": "BUN-1", "kf_goal_id": "KF1", "text": "=HYPERLINK(\"x\")\x0b"}])
     workbook = build_committee_workbook(example_model(), "BUN", Period.T1, carried=carried)
@@ -156,7 +156,7 @@ def test_carried_text_is_written_as_text_never_as_a_formula(tmp_path):
 
 
 def test_committee_without_kf_goals_gets_an_empty_kf_goal_list():
-    from malark.committee_workbook import build_committee_workbook
+    from malark.generate.committee_workbook import build_committee_workbook
 
     model = example_model()
     goals = tuple(g for g in model.kf_goals if "SN" not in g.addressed)

@@ -8,13 +8,13 @@ import openpyxl
 import pytest
 
 from malark import api
-from malark.contract import COMMITTEE_INDIKATORER as IND
-from malark.contract import CONSOLIDATED_DATA_SHEETS
-from malark.errors import InputError
-from malark.example import example_model
-from malark.model_io import write_model
-from malark.submission import parse_submission
-from malark.workbook import read_workbook
+from malark.core.contract import COMMITTEE_INDIKATORER as IND
+from malark.core.contract import CONSOLIDATED_DATA_SHEETS
+from malark.core.errors import InputError
+from malark.core.example import example_model
+from malark.validate.submission import parse_submission
+from malark.xlsx.model_io import write_model
+from malark.xlsx.reader import read_workbook
 from tests.consolidated_fixture import write_consolidated
 from tests.helpers import edit
 

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from malark import api
-from malark.contract import COMMITTEE_DATA_SHEETS
-from malark.lights import light_formula
-from malark.meta import meta_from_rows
+from malark.core.contract import COMMITTEE_DATA_SHEETS
+from malark.core.lights import light_formula
+from malark.xlsx.meta import meta_from_rows
 
 SPEC_HEADERS = {
     "KF-mål": ["Id", "Perspektiv", "Målformulering", "Samordnande nämnd", "Bedömning", "Analys",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from malark.contract import Direction
-from malark.lights import indicator_light
+from malark.core.contract import Direction
+from malark.core.lights import indicator_light
 
 values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 maybe = st.none() | values

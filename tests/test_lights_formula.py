@@ -16,17 +16,17 @@ import openpyxl
 import pytest
 
 from malark import api
-from malark.committee_workbook import (
+from malark.core.contract import COMMITTEE_INDIKATORER, Direction, Period
+from malark.core.example import example_model
+from malark.core.lights import indicator_light, light_formula
+from malark.core.model import Settings
+from malark.generate.committee_workbook import (
     PreparedRows,
     build_committee_workbook,
     workbook_filename,
     write_committee_workbook,
 )
-from malark.contract import COMMITTEE_INDIKATORER, Direction, Period
-from malark.example import example_model
-from malark.lights import indicator_light, light_formula
-from malark.model import Settings
-from malark.model_io import write_model
+from malark.xlsx.model_io import write_model
 from tests.helpers import edit
 
 HIGHER, LOWER = Direction.HIGHER.value, Direction.LOWER.value

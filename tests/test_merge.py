@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from malark import api
 from malark.cli import cli
-from malark.contract import (
+from malark.core.contract import (
     CONSOLIDATED_DATA_SHEETS,
     CONSOLIDATED_SHEET_ORDER,
     SHEET_SUBMISSIONS,
@@ -20,8 +20,8 @@ from malark.contract import (
     SUBMISSION_STATUS_NOT_READ,
     SUBMISSION_STATUS_READ,
 )
-from malark.merge_ids import assign_ids
-from malark.table import build_table
+from malark.merge.ids import assign_ids
+from malark.xlsx.table import build_table
 from tests.helpers import edit
 from tests.merge_support import COMMITTEE_NAMNDMAL, fill_plan_round
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from malark.contract import FORMAT_VERSION, Period
-from malark.example import example_model
-from malark.meta import (
+from malark.core.contract import FORMAT_VERSION, Period
+from malark.core.example import example_model
+from malark.xlsx.meta import (
     MetaError,
     WorkbookMeta,
     gul_grans_row,

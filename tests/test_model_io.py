@@ -6,10 +6,10 @@ import openpyxl
 import pytest
 
 from malark import api
-from malark.contract import MODEL_SHEETS
-from malark.errors import ModelError, OutputError
-from malark.example import example_model
-from malark.model_io import read_model, write_model
+from malark.core.contract import MODEL_SHEETS
+from malark.core.errors import ModelError, OutputError
+from malark.core.example import example_model
+from malark.xlsx.model_io import read_model, write_model
 
 from .helpers import edit
 

@@ -16,13 +16,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from malark.committee_workbook import build_committee_workbook
-from malark.contract import COMMITTEE_INDIKATORER, SHEET_META, Period
-from malark.example import example_model
-from malark.ooxml import sheet_parts
-from malark.reader import read_workbook_file
-from malark.safety import Limits
-from malark.sheet_xml import ScanLimitError, scan_formulas_and_errors, shift_formula
+from malark.core.contract import COMMITTEE_INDIKATORER, SHEET_META, Period
+from malark.core.example import example_model
+from malark.generate.committee_workbook import build_committee_workbook
+from malark.xlsx.ooxml import sheet_parts
+from malark.xlsx.reader import read_workbook_file
+from malark.xlsx.safety import Limits
+from malark.xlsx.sheet_xml import ScanLimitError, scan_formulas_and_errors, shift_formula
 from tests import hostile
 from tests.helpers import edit
 
@@ -117,7 +117,7 @@ def test_xlsm_is_read(workbook, tmp_path):
 
 
 def test_reader_does_not_import_openpyxl_or_pandas(workbook):
-    code = ("import sys; from malark.reader import read_workbook_file; "
+    code = ("import sys; from malark.xlsx.reader import read_workbook_file; "
             f"read_workbook_file({str(workbook)!r}); "
             "print('openpyxl' in sys.modules, 'pandas' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

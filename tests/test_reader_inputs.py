@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from malark.errors import InputError
-from malark.inputs import expand_inputs
+from malark.core.errors import InputError
+from malark.xlsx.inputs import expand_inputs
 
 
 def _touch(folder, *names):

@@ -8,8 +8,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from malark.contract import a1
-from malark.sheet_xml import scan_formulas_and_errors, sheet_extent
+from malark.core.contract import a1
+from malark.xlsx.sheet_xml import scan_formulas_and_errors, sheet_extent
 
 _NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from malark.checks import CHECKS, FILE_CODES, checked_codes
 from malark.cli import cli
-from malark.findings import CATALOGUE, catalogue_markdown
+from malark.core.findings import CATALOGUE, catalogue_markdown
+from malark.validate.checks import CHECKS, FILE_CODES, checked_codes
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from malark.reader import read_workbook_file
-from malark.safety import Limits, inspect_file, ole_stream_names
-from malark.sheet_xml import sheet_extent
+from malark.xlsx.reader import read_workbook_file
+from malark.xlsx.safety import Limits, inspect_file, ole_stream_names
+from malark.xlsx.sheet_xml import sheet_extent
 from tests import hostile
 
 _HANG_GUARD_SECONDS = 10.0

@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from malark import api
-from malark import cli as cli_module
 from malark.cli import cli
-from malark.lights import indicator_light
+from malark.cli import commands as cli_module
+from malark.core.lights import indicator_light
 from tests.helpers import edit
 from tests.merge_support import fill_plan_round
 
@@ -430,7 +430,7 @@ def test_deviations_list_every_red_and_yellow_assessment(follow_up):
 
 
 def test_results_sheet_name_of_annotate_and_the_button(filled_files, tmp_path):
-    from malark.contract import SHEET_RESULTS
+    from malark.core.contract import SHEET_RESULTS
 
     assert SHEET_RESULTS == "Valideringsresultat"  # the add-in's sheet (SPEC 7)
     t1 = edit(filled_files["t1"], {"Nämndmål!H2": "Röd"}, out=tmp_path / "ks.xlsx")
@@ -547,8 +547,8 @@ def test_k006_passes_on_spec_ids_and_model_indicators(filled_data):
 def test_a_workbook_marked_by_validera_can_be_submitted(filled_files, _example_project, tmp_path):
     """SPEC 7's button writes `Valideringsresultat`, fills and notes into the controller's
     own workbook, which is then sent in: validate and merge must take it as it is."""
-    from malark.annotate import annotate_workbook
-    from malark.findings import Finding, Severity
+    from malark.core.findings import Finding, Severity
+    from malark.validate.annotate import annotate_workbook
 
     source = shutil.copy(filled_files["t1"], tmp_path / "ks.xlsx")
     marks = [Finding(code="D001", severity=Severity.ERROR, file=str(source), sheet="Indikatorer",
@@ -579,7 +579,7 @@ def test_k006_indicator_id_must_start_with_its_own_goal(filled_data):
 
 
 def test_k006_model_kf_indicator_ids_are_reserved(filled_data):
-    from malark.example import example_model
+    from malark.core.example import example_model
     from tests.filled_workbooks import TODAY_PLAN, check_keys, edited
 
     # BUN does not coordinate KF1, so KF1-I1 is not in its workbook: typing it collides

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from malark.swedish import format_date, format_number, parse_date, parse_number
+from malark.core.swedish import format_date, format_number, parse_date, parse_number
 
 _SEPARATORS = (" ", "\u00a0", "\u202f", "\u2009")
 _finite = st.floats(allow_nan=False, allow_infinity=False)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from malark import api
 from malark.cli import cli
-from malark.workbook import read_workbook
+from malark.xlsx.reader import read_workbook
 from tests.filled_workbooks import TODAY_T1, check_keys, edited
 from tests.helpers import edit
 
@@ -137,8 +137,8 @@ def test_goal_model_among_returned_files_is_s002_with_its_own_reason(model_path,
 
 # --- a pasted essay is quoted short in the message -----------------------------------------
 def test_long_text_in_a_number_cell_is_quoted_short(filled_data):
-    from malark.checks import CHECKS, Context
-    from malark.submission import parse_submission
+    from malark.validate.checks import CHECKS, Context
+    from malark.validate.submission import parse_submission
 
     data = edited(filled_data["t1"], {"Indikatorer!K2": "x" * 5000})
     context = Context(parse_submission(data), model=None, period=None, today=TODAY_T1)
@@ -202,7 +202,7 @@ def test_demo_refuses_an_unrelated_folder(tmp_path):
 
 
 def test_demo_runs_in_a_new_or_empty_folder_and_again_in_its_own(tmp_path):
-    from malark.demo import DEMO_MARKER, _prepare_folder
+    from malark.demo.roundtrip import DEMO_MARKER, _prepare_folder
 
     _prepare_folder(tmp_path / "ny")
     assert (tmp_path / "ny" / DEMO_MARKER).is_file()

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from malark import api
 from malark.cli import cli
-from malark.errors import InputError
-from malark.workbook import read_workbook
+from malark.core.errors import InputError
+from malark.xlsx.reader import read_workbook
 from tests.helpers import edit
 
 
@@ -128,16 +128,16 @@ def test_validation_does_not_import_pandas():
     import subprocess
     import sys
 
-    code = ("import sys, malark.validation, malark.report; "
+    code = ("import sys, malark.validate.validation, malark.validate.render; "
             "print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 def test_summary_line_in_swedish():
-    from malark.findings import rule
-    from malark.report import summary_line
-    from malark.submission import FileReport
+    from malark.core.findings import rule
+    from malark.validate.render import summary_line
+    from malark.validate.submission import FileReport
 
     error = rule("D007").finding(file="a.xlsx", sheet="Nämndmål", cell="J2")
     assert summary_line([FileReport("a.xlsx", [error])]) == (

@@ -2,7 +2,7 @@
 
 This is the only entry point for the CLI and the Excel add-in. Functions here never print,
 never exit and never import click or xlwings; they return results and raise
-`malark.errors.MalarkError` subclasses for failures that stop a command.
+`malark.core.errors.MalarkError` subclasses for failures that stop a command.
 """
 
 from __future__ import annotations
@@ -12,20 +12,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malark.errors import OutputError, os_reason
-from malark.example import example_model
-from malark.model import GoalModel
-from malark.model_io import read_model, write_model
+from malark.core.contract import Period
+from malark.core.errors import InputError, MalarkError, ModelError, OutputError, os_reason
+from malark.core.example import example_model
+from malark.core.findings import Finding, Severity
+from malark.core.model import GoalModel
+from malark.xlsx.model_io import read_model, write_model
 
 if TYPE_CHECKING:  # the validation modules are imported where they are used
     from datetime import date
 
-    from malark.contract import Period
-    from malark.submission import FileReport
-    from malark.workbook import WorkbookData
+    from malark.merge.merge import MergeResult
+    from malark.validate.submission import FileReport
+    from malark.xlsx.workbook import WorkbookData
 
 __all__ = [
+    "FileReport",
+    "Finding",
+    "GoalModel",
+    "InputError",
+    "MalarkError",
+    "MergeResult",
+    "ModelError",
+    "OutputError",
+    "Period",
     "ProjectPaths",
+    "Severity",
+    "WorkbookData",
     "annotate",
     "build_addin",
     "generate",
@@ -35,6 +48,22 @@ __all__ = [
     "validate_files",
     "validate_workbook_data",
 ]
+
+_LAZY_NAMES = {
+    "FileReport": "malark.validate.submission",
+    "MergeResult": "malark.merge.merge",
+    "WorkbookData": "malark.xlsx.workbook",
+}
+"""Public types re-exported from where they live, imported on first use so that
+`import malark.api` stays cheap for the ribbon button."""
+
+
+def __getattr__(name: str):
+    if name in _LAZY_NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+    raise AttributeError(f"module 'malark.api' has no attribute {name!r}")
 
 MODEL_FILENAME = "malmodell.xlsx"
 SENT_DIR = "1_utskick"
@@ -135,13 +164,12 @@ def generate(
     exists, unless `force` (a returned file must never be overwritten by accident).
     `progress(done, total, path)` is called as soon as each file is written.
     """
-    from malark.committee_workbook import (
+    from malark.generate.committee_workbook import (
         build_committee_workbook,
         workbook_filename,
         write_committee_workbook,
     )
-    from malark.errors import InputError
-    from malark.previous import read_previous
+    from malark.generate.previous import read_previous
 
     the_period = _period(period)
     model = read_model(model_path)
@@ -184,16 +212,15 @@ def merge(
     progress: Callable[..., None] | None = None,
 ):
     """Validate the returned workbooks in `inputs` (files and folders) and write the
-    consolidated workbook `out` (SPEC 6); returns a `malark.merge.MergeResult`.
+    consolidated workbook `out` (SPEC 6); returns a `malark.merge.merge.MergeResult`.
 
     Nothing is written when any input has an error, unless `skip_invalid` (the invalid
     inputs are then listed as not merged). `period` (Plan/T1/T2/Helår) is checked against
     every input; without it all inputs must be of the same period. The output is written
     atomically and is never counted as an input.
     """
-    from malark.errors import InputError
-    from malark.inputs import expand_inputs
-    from malark.merge import merge_files
+    from malark.merge.merge import merge_files
+    from malark.xlsx.inputs import expand_inputs
 
     the_period = _period(period)
     target = Path(out)
@@ -212,8 +239,8 @@ def merge(
 def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None,
                            period: str | None = None, today: date | None = None) -> FileReport:
     """Validate one workbook already read into `WorkbookData` (the ribbon button reads it
-    through xlwings) and return its `FileReport`. See `malark.validation`."""
-    from malark.validation import validate_workbook_data as validate
+    through xlwings) and return its `FileReport`. See `malark.validate.validation`."""
+    from malark.validate.validation import validate_workbook_data as validate
 
     return validate(data, model=model, period=_period(period), today=today)
 
@@ -226,9 +253,8 @@ def validate_files(inputs: Sequence[Path | str], *, model_path: Path | str | Non
     `FileReport` per file. With `model_path` the master goal model is checked too (a broken
     model raises `ModelError`); `period` must then match each workbook's period (S004).
     `progress(done, total, path)` is called after each file."""
-    from malark.errors import InputError
-    from malark.inputs import expand_inputs
-    from malark.validation import validate_files as validate
+    from malark.validate.validation import validate_files as validate
+    from malark.xlsx.inputs import expand_inputs
 
     files = expand_inputs(inputs)
     if not files:
@@ -241,10 +267,10 @@ def validate_files(inputs: Sequence[Path | str], *, model_path: Path | str | Non
 
 def annotate(reports: Sequence[FileReport], out_dir: Path | str) -> list[Path]:
     """Write a marked-up copy of each readable validated workbook to `out_dir` (see
-    `malark.annotate`) and return the copies' paths."""
+    `malark.validate.annotate`) and return the copies' paths."""
     from collections import Counter
 
-    from malark.annotate import annotate_workbook
+    from malark.validate.annotate import annotate_workbook
 
     target = Path(out_dir)
     readable = [r for r in reports if r.submission is not None]
@@ -264,8 +290,8 @@ def annotate(reports: Sequence[FileReport], out_dir: Path | str) -> list[Path]:
 def _refuse_to_replace_a_user_file(path: Path) -> None:
     """An existing file may only be replaced by a new annotated copy when it is itself one
     (its first sheet is Valideringsresultat); anything else may be a user's workbook."""
-    from malark.contract import SHEET_RESULTS
-    from malark.sheets import read_raw_workbook
+    from malark.core.contract import SHEET_RESULTS
+    from malark.xlsx.sheets import read_raw_workbook
 
     if not path.exists():
         return
@@ -292,8 +318,7 @@ def build_addin(out_dir: Path | str, *, interpreter_win: str | None = None,
 
 
 def _period(period: str | None) -> Period | None:
-    from malark.contract import PERIODS, Period
-    from malark.errors import InputError
+    from malark.core.contract import PERIODS
 
     if period is None:
         return None

@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from malark.errors import InputError, OutputError, os_reason
+from malark.core.errors import InputError, OutputError, os_reason
 
 __all__ = [
     "ADDIN_FILENAME",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from malark.errors import MalarkError
+from malark.core.errors import MalarkError
 
 __all__ = ["ButtonResult", "TITLE", "main", "run_button", "summary"]
 
@@ -61,7 +61,7 @@ def _validate(book: Any, today: date | None) -> ButtonResult:
     from malark.addin.marks import apply_marks, clear_marks
     from malark.addin.results import find_results_sheet, read_registry, write_results
     from malark.addin.xlbook import read_book
-    from malark.contract import SHEET_RESULTS
+    from malark.core.contract import SHEET_RESULTS
 
     results_sheet = find_results_sheet(book.sheets)
     previous = read_registry(results_sheet) if results_sheet is not None else []

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from malark.addin.xlbook import visibility
-from malark.annotate import FILL_COLOURS
-from malark.errors import MalarkError
-from malark.findings import SEVERITY_SV, Finding, Severity
+from malark.core.errors import MalarkError
+from malark.core.findings import SEVERITY_SV, Finding, Severity
+from malark.validate.annotate import FILL_COLOURS
 
 __all__ = ["MAX_MARKED_CELLS", "NOTE_PREFIX", "Mark", "MarkOutcome", "apply_marks", "clear_marks",
            "unprotected"]

@@ -1,5 +1,5 @@
 """The `Valideringsresultat` sheet in the open workbook: one row per finding (the same
-rows as `validate --annotate`, from `malark.result_sheet`), the Cell column a link to the
+rows as `validate --annotate`, from `malark.validate.result_sheet`), the Cell column a link to the
 cell, written in one call; and, in hidden columns to the right, the record of the cells
 the button marked (`marks.Mark`), read back on the next run to clear them.
 """
@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from malark.addin.marks import Mark
-from malark.contract import RESULT_HEADERS, SHEET_RESULTS
-from malark.findings import Finding
-from malark.result_sheet import result_rows
+from malark.core.contract import RESULT_HEADERS, SHEET_RESULTS
+from malark.core.findings import Finding
+from malark.validate.result_sheet import result_rows
 
 __all__ = ["REGISTRY_COLUMN", "find_results_sheet", "read_registry", "result_table", "write_results"]
 

@@ -1,5 +1,5 @@
 """Reading the open workbook through xlwings into `WorkbookData`, exactly as the file
-reader (`malark.reader`, python-calamine) would give it, so the button and `malark
+reader (`malark.xlsx.reader`, python-calamine) would give it, so the button and `malark
 validate` see the same data and report the same findings at the same cells.
 
 Per sheet: the used range's position and size, its values in ONE call (`ndim=2`, empty
@@ -21,10 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from malark.contract import COMMITTEE_DATA_SHEETS, a1
-from malark.findings import Finding, rule
-from malark.safety import DEFAULT_LIMITS
-from malark.workbook import WorkbookData
+from malark.core.contract import COMMITTEE_DATA_SHEETS, a1
+from malark.core.findings import Finding, rule
+from malark.xlsx.safety import DEFAULT_LIMITS
+from malark.xlsx.workbook import WorkbookData
 
 __all__ = ["ERROR_TEXTS", "conf_sheet_findings", "read_book", "visibility"]
 
@@ -128,9 +128,9 @@ def _formulas(texts: Any, values: list[list[Any]], top: int, left: int) -> dict[
 
 
 def conf_sheet_findings(file: str, sheet_names: list[str]) -> list[Finding]:
-    """S010 for sheets named like an xlwings configuration, as `malark.safety` reports them
+    """S010 for sheets named like an xlwings configuration, as `malark.xlsx.safety` reports them
     for a file (the only S010 cause visible from inside Excel without `.api`)."""
-    from malark.safety import is_xlwings_conf
+    from malark.xlsx.safety import is_xlwings_conf
 
     return [
         rule("S010").finding(

@@ -1,0 +1,104 @@
+"""The built-in example: a fictional municipality's goal model in the spirit of the seeds.
+
+Sjöberga kommun is made up. Its KF goals follow Värnamo's (seed 004): safety, an
+attractive municipality, net result ≥ 2 % of tax revenue, self-financed investments,
+satisfied employees, −40 % greenhouse gases; plus one process goal in Kungälv's spirit.
+Kolada KPI ids are real where one fits (N03102 årets resultat som andel av skatt &
+statsbidrag, N15427 gymnasieelever med examen inom 4 år).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from malark.core.contract import Direction, Perspective
+from malark.core.model import Committee, GoalModel, Indicator, KfGoal, Settings
+
+__all__ = ["example_model"]
+
+COMMITTEES = (
+    Committee(id="KS", name="Kommunstyrelsen", contact="Anna Lindqvist",
+              email="anna.lindqvist@sjoberga.se"),
+    Committee(id="BUN", name="Barn- och utbildningsnämnden", contact="Erik Johansson",
+              email="erik.johansson@sjoberga.se"),
+    Committee(id="SN", name="Socialnämnden", contact="Maria Nilsson",
+              email="maria.nilsson@sjoberga.se"),
+    Committee(id="KFN", name="Kultur- och fritidsnämnden", contact="Johan Berg",
+              email="johan.berg@sjoberga.se"),
+    Committee(id="TN", name="Tekniska nämnden", contact="Sara Ek",
+              email="sara.ek@sjoberga.se"),
+    Committee(id="MBN", name="Miljö- och byggnämnden", contact="Lars Holm",
+              email="lars.holm@sjoberga.se"),
+)
+_ALL = tuple(c.id for c in COMMITTEES)
+
+
+def example_model(budget_year: int = 2027) -> GoalModel:
+    """Sjöberga kommun's goal model for `budget_year` (KF goals run four years)."""
+    start, end = budget_year, budget_year + 3
+    goals = (
+        KfGoal(id="KF1", perspective=Perspective.MEDBORGARE,
+               text="Invånarna i Sjöberga kommun ska känna sig trygga.",
+               start_year=start, end_year=end, coordinator="KS", addressed=_ALL,
+               addressed_to_all=True),
+        KfGoal(id="KF2", perspective=Perspective.MEDBORGARE,
+               text="Medborgarna ska uppleva att Sjöberga är en attraktiv kommun att leva och "
+                    "bo i.",
+               start_year=start, end_year=end, coordinator="KFN",
+               addressed=("KS", "BUN", "KFN", "TN", "MBN")),
+        KfGoal(id="KF3", perspective=Perspective.EKONOMI,
+               text="Årets resultat ska för ett enskilt år inte understiga 2 % av skatteintäkter "
+                    "och generella statsbidrag.",
+               start_year=start, end_year=end, coordinator="KS", addressed=_ALL,
+               addressed_to_all=True),
+        KfGoal(id="KF4", perspective=Perspective.EKONOMI,
+               text="Investeringarna (exklusive affärsverksamhet) ska för perioden i sin helhet "
+                    "självfinansieras.",
+               start_year=start, end_year=end, coordinator="KS", addressed=("KS", "TN")),
+        KfGoal(id="KF5", perspective=Perspective.MEDARBETARE,
+               text="Medarbetarna ska vara nöjda med sin arbetssituation i frågor som "
+                    "delaktighet, bemötande, ledarskap och utveckling.",
+               start_year=start, end_year=end, coordinator="KS", addressed=_ALL,
+               addressed_to_all=True),
+        KfGoal(id="KF6", perspective=Perspective.PROCESS,
+               text="Sjöberga kommun som geografiskt område ska minska utsläppen av "
+                    f"växthusgaser med minst 40 % till år {end} jämfört med 1990 års nivå.",
+               start_year=start, end_year=end, coordinator="MBN", addressed=("TN", "MBN", "KS")),
+    )
+    y0 = budget_year - 2
+    indicators = (
+        Indicator(id="KF1-I1", goal_id="KF1",
+                  name="Andel invånare som känner sig trygga utomhus på kvällen",
+                  unit="%", baseline=68, baseline_year=y0, target=75, target_year=end),
+        Indicator(id="KF2-I1", goal_id="KF2",
+                  name="Andel invånare som kan rekommendera kommunen som boendeort",
+                  unit="%", baseline=61, baseline_year=y0, target=66, target_year=end),
+        Indicator(id="KF3-I1", goal_id="KF3",
+                  name="Årets resultat som andel av skatt och generella statsbidrag",
+                  unit="%", baseline=1.4, baseline_year=y0, target=2.0, target_year=budget_year,
+                  kolada_kpi="N03102"),
+        Indicator(id="KF4-I1", goal_id="KF4",
+                  name="Självfinansieringsgrad av investeringar",
+                  unit="%", baseline=78, baseline_year=y0, target=100, target_year=end),
+        Indicator(id="KF5-I1", goal_id="KF5", name="Hållbart medarbetarengagemang (HME), index",
+                  unit="index", baseline=76, baseline_year=y0, target=80, target_year=end),
+        Indicator(id="KF5-I2", goal_id="KF5", name="Sjukfrånvaro bland medarbetarna",
+                  unit="%", direction=Direction.LOWER, baseline=7.9, baseline_year=y0,
+                  target=6.5, target_year=end),
+        Indicator(id="KF6-I1", goal_id="KF6",
+                  name="Utsläpp av växthusgaser jämfört med 1990 års nivå",
+                  unit="%", direction=Direction.LOWER, baseline=-27, baseline_year=y0,
+                  target=-40, target_year=end),
+    )
+    return GoalModel(
+        municipality="Sjöberga",
+        municipality_code="9999",
+        budget_year=budget_year,
+        vision="Sjöberga – den mänskliga tillväxtkommunen, där du förverkligar dina drömmar "
+               "och tar ansvar tillsammans med andra.",
+        deadline=date(budget_year, 5, 15),
+        committees=COMMITTEES,
+        kf_goals=goals,
+        kf_indicators=indicators,
+        settings=Settings(yellow_threshold=0.5),
+    )

@@ -1,0 +1,290 @@
+"""Findings and the rule catalogue (SPEC 4).
+
+The catalogue is data: one `Rule` per code with its severity, a short Swedish title, a
+Swedish message template that says what is wrong AND what to do, an explanation for the
+rule reference, and the periods it applies to. `docs/rules.md` and `malark rules` are
+generated from it. A check creates findings only through `Rule.finding`, so a message
+can never drift from its code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["CATALOGUE", "Finding", "Rule", "Severity", "catalogue_markdown", "rule"]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_SV = {Severity.ERROR: "Fel", Severity.WARNING: "Varning", Severity.INFO: "Info"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    file: str
+    sheet: str | None
+    cell: str | None
+    ref: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return d
+
+    def key(self) -> tuple[str, str | None, str | None]:
+        """`(code, sheet, cell)`: what tests assert on."""
+        return (self.code, self.sheet, self.cell)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    template: str
+    explanation: str
+    periods: str = "alla perioder"
+
+    def finding(
+        self,
+        *,
+        file: str,
+        sheet: str | None = None,
+        cell: str | None = None,
+        ref: str | None = None,
+        severity: Severity | None = None,
+        **params: Any,
+    ) -> Finding:
+        return Finding(
+            code=self.code,
+            severity=severity or self.severity,
+            file=file,
+            sheet=sheet,
+            cell=cell,
+            ref=ref,
+            message=self.template.format(**params),
+        )
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_RULES: tuple[Rule, ...] = (
+    # --- structure -------------------------------------------------------------------------
+    Rule("S001", E, "Filen kan inte läsas",
+         "Filen kan inte läsas: {reason}. {what_to_do}",
+         "Filen är inte en xlsx-fil, är skadad, lösenordsskyddad/krypterad eller sparad i det "
+         "gamla .xls-formatet. Öppna den i Excel och spara som Excel-arbetsbok (.xlsx) utan "
+         "lösenord."),
+    Rule("S002", E, "Inte en malark-arbetsbok",
+         "Filen är inte en malark-arbetsbok: {reason}. Använd den arbetsbok som "
+         "ekonomikontoret skickade ut och kopiera in era uppgifter i den.",
+         "Det dolda bladet `_malark` saknas eller är trasigt, så filen kan inte knytas till "
+         "kommun, år, period och nämnd. Hit hör också en sammanställning som skickats in i "
+         "stället för en nämnds arbetsbok, och en ögonblicksbild av KF-målen i `_malark` som "
+         "ändrats (kontrollsumman stämmer inte): då går metadata inte att lita på."),
+    Rule("S003", E, "Formatversionen stöds inte",
+         "Arbetsboken har formatversion {found}, men den här versionen av malark läser "
+         "{supported}. Be ekonomikontoret om en ny arbetsbok eller uppdatera malark.",
+         "Arbetsboken skapades av en annan version av malark med en annan layout."),
+    Rule("S004", E, "Fel kommun, år eller period",
+         "Arbetsboken gäller {field} {found}, men {expected} förväntades. Kontrollera att "
+         "du skickar in rätt fil för rätt period.",
+         "Metadata i arbetsboken stämmer inte med målmodellen eller kommandot."),
+    Rule("S005", E, "Blad saknas",
+         "Bladet {sheet_name} saknas. Byt inte namn på och ta inte bort blad; hämta bladet "
+         "från den utskickade arbetsboken.",
+         "Ett blad som malark behöver har tagits bort eller bytt namn."),
+    Rule("S006", E, "Kolumn saknas eller har bytt namn",
+         "Kolumnen {header} saknas i rad 1. Återställ rubriken exakt som i den utskickade "
+         "arbetsboken.",
+         "En obligatorisk kolumnrubrik har tagits bort eller ändrats."),
+    Rule("S007", E, "Låst innehåll har ändrats",
+         "{what} har ändrats från {expected} till {found}. Innehållet bestäms av "
+         "kommunfullmäktige/ekonomikontoret; återställ det ursprungliga värdet.",
+         "Låst innehåll (KF-målens text, id:n, mål- och utgångsvärden som modellen satt) "
+         "skiljer sig från arbetsbokens ögonblicksbild eller målmodellen."),
+    Rule("S008", E, "Dubblerat id",
+         "Id {id} finns redan på {other}. Varje id får förekomma en gång; ge raden "
+         "ett nytt id eller lämna Id tomt så tilldelas nästa lediga.",
+         "Två rader har samma id."),
+    Rule("S009", E, "Filen avvisad som osäker eller för stor",
+         "Filen avvisades: {reason}. Spara om filen i Excel som en vanlig .xlsx och skicka "
+         "den igen; kontakta ekonomikontoret om problemet kvarstår.",
+         "Filen är för stor, har för många delar, komprimerar misstänkt mycket (zip-bomb) "
+         "eller innehåller XML-konstruktioner som inte tillåts (XML-bomb)."),
+    Rule("S010", W, "Makron eller externa länkar",
+         "Filen innehåller {what}. {what_to_do}",
+         "Makron, externa länkar och xlwings-konfigurationsblad (`*.conf`) kan köra kod eller "
+         "hämta data utifrån och hör inte hemma i en inlämnad målrapport."),
+    Rule("S011", E, "Flera filer för samma nämnd",
+         "Nämnden {committee} finns i flera filer: {file_name} och {others}. Ta bort eller "
+         "flytta den fil som inte gäller och sammanställ igen.",
+         "Sammanställningen tar en fil per nämnd. Två filer för samma nämnd stoppas båda, så "
+         "att ingen av dem väljs i tysthet."),
+    # --- goal chain ------------------------------------------------------------------------
+    Rule("K001", E, "Pekar på ett mål som inte finns",
+         "{problem} Välj ett mål-id ur listan ({allowed}).",
+         "Ett nämndmål, en indikator eller en aktivitet hänvisar till ett mål-id som inte "
+         "finns i arbetsboken."),
+    Rule("K002", E, "KF-målet är inte adresserat till nämnden",
+         "KF-målet {target} är inte adresserat till {committee}. Koppla {what} till ett "
+         "av de KF-mål som står på bladet KF-mål.",
+         "Ett nämndmål (eller en indikator eller aktivitet direkt på ett KF-mål) hänger på ett "
+         "KF-mål som fullmäktige inte har riktat till nämnden. Kräver målmodellen (--model); "
+         "utan den blir det K001."),
+    Rule("K003", E, "Inget svar på ett adresserat KF-mål",
+         "KF-målet {target} är adresserat till {committee} men {missing}. {what_to_do}",
+         "Plan: varje adresserat KF-mål behöver minst ett nämndmål eller en aktivitet. "
+         "Uppföljning: varje adresserat KF-mål behöver en text i Bidrag.",
+         "Plan: nämndmål/aktivitet; uppföljning: Bidrag"),
+    Rule("K004", W, "Nämndmål utan indikator och aktivitet",
+         "Nämndmålet {target} har varken indikator eller aktivitet. Lägg till minst en "
+         "indikator med målvärde eller en aktivitet så att målet kan följas upp.",
+         "Ett mål som inget mäter och inget gör kan inte följas upp."),
+    Rule("K005", Severity.INFO, "Id saknas",
+         "Raden saknar Id. {outcome}",
+         "En rad som nämnden lagt till får lämna Id tomt; sammanställningen ger den nästa "
+         "lediga id och nästa period behåller det."),
+    Rule("K006", W, "Id följer inte mönstret",
+         "Id {id} {problem}. Skriv t.ex. {example} eller lämna Id tomt, så ger "
+         "sammanställningen raden nästa lediga id.",
+         "Id:n har ett fast mönster som andra program och nästa period bygger på: nämndmål "
+         "<NÄMND>-<n> (BUN-1), indikatorer <mål>-I<n> (BUN-1-I2, KF3-I1), aktiviteter "
+         "<mål>-A<n>. Ett id som nämnden skriver själv kontrolleras mot mönstret, mot radens "
+         "mål och mot målmodellens egna KF-indikator-id:n."),
+    # --- SMART -----------------------------------------------------------------------------
+    Rule("M001", W, "Inte specifikt",
+         "Målformuleringen innehåller {words}, som är vagt. Skriv vad som ska uppnås, för "
+         "vem och hur mycket, t.ex. \"Andelen … ska vara minst 85 % 2027\".",
+         "Vaga verb (utveckla, verka för, sträva efter, arbeta för, främja, bidra till, "
+         "satsa på, prioritera) säger inte vad som ska vara uppnått. Riktningsord (öka, "
+         "minska, förbättra, höja, sänka, stärka) räknas som vaga bara när målet saknar en "
+         "nivå: inget tal i texten och ingen indikator med målvärde. \"Frisknärvaron ska öka "
+         "och uppgå till 96 %\" är alltså specifikt.", "Plan"),
+    Rule("M002", W, "Inte mätbart",
+         "Målet {target} har ingen indikator med målvärde och inget tal i texten. Lägg till "
+         "en indikator med målvärde eller skriv in nivån i målet.",
+         "Ett mätbart mål har en indikator med målvärde eller ett tal (inte bara ett årtal) "
+         "i formuleringen.", "Plan"),
+    Rule("M003", W, "Ansvarig saknas",
+         "Ansvarig saknas. Skriv vem (funktion eller enhet) som ansvarar.",
+         "Kungälvs A i SMART: nämndmål och aktiviteter ska ha en ansvarig.", "Plan"),
+    Rule("M004", W, "Orealistiskt målvärde",
+         "{problem}. Kontrollera målvärdet och enheten.",
+         "Målvärdet är sämre än utgångsvärdet i indikatorns riktning, eller orimligt långt "
+         "från det: mer än 25 procentenheter för enheten %, annars mer än en fördubbling "
+         "eller halvering. Procent utanför 0–100 är D002.", "Plan"),
+    Rule("M005", W, "Inte tidsbundet",
+         "{problem}. Ange år inom KF-målets period.",
+         "Slutår (nämndmål) eller målår (indikator med målvärde) saknas, eller ligger "
+         "utanför KF-målets period.", "Plan"),
+    Rule("M006", W, "Formulerat som en aktivitet",
+         "Målformuleringen innehåller {words} och beskriver en aktivitet, inte ett mål. "
+         "Beskriv det önskade resultatet som mål och lägg aktiviteten på bladet Aktiviteter.",
+         "Passiva aktivitetsverb (upprättas, tas fram, genomförs, införs, utreds, anordnas, "
+         "implementeras, sammanställs) och en inledande uppmaning (Genomföra, Upprätta, Ta "
+         "fram, Införa, Utreda, Anordna, Implementera) beskriver vad som ska göras, inte vad "
+         "som ska uppnås.", "Plan"),
+    # --- data ------------------------------------------------------------------------------
+    Rule("D001", E, "Inte ett tal",
+         "{header} ska vara ett tal men cellen innehåller \"{found}\". Skriv bara talet, "
+         "t.ex. 85,5.",
+         "Ett tal krävs; text som \"85,5\" eller \"85 %\" tolkas med svenska konventioner och "
+         "rapporteras som info, men text som inte går att tolka är fel."),
+    Rule("D002", E, "Värde utanför tillåtet intervall",
+         "{header} {found} ligger utanför {allowed}. Rätta värdet.",
+         "Andelar i procent utanför 0–100, årtal utanför 2000–2100 (utgångsår 1900–2100), "
+         "datum utanför 2000–2100 eller ett slutdatum före startdatum. En indikator med "
+         "enheten % räknas som en andel utom när namnet säger att den är ett resultat, en "
+         "avvikelse, förändring, grad, ökning, minskning, tillväxt eller utveckling (t.ex. "
+         "\"Årets resultat\", \"Budgetavvikelse\", \"Självfinansieringsgrad\"), eller när "
+         "målmodellen själv satt värden utanför 0–100."),
+    Rule("D003", E, "Ogiltigt datum",
+         "{header} \"{found}\" är inte ett giltigt datum. Skriv datumet som ÅÅÅÅ-MM-DD.",
+         "Datum ska vara datumceller eller text som går att tolka som datum."),
+    Rule("D004", E, "Värdet finns inte i listan",
+         "{header} \"{found}\" finns inte i listan. Välj ett av: {allowed}.",
+         "Värdet måste vara ett av rullgardinslistans värden."),
+    Rule("D005", E, "Obligatoriskt värde saknas",
+         "{header} saknas. {what_to_do}",
+         "I uppföljningsperioderna krävs Utfall för indikatorer, Bedömning för nämndmål och "
+         "för KF-mål som nämnden samordnar, och Status för aktiviteter. Ett utfall som ännu "
+         "inte finns (t.ex. en årlig mätning vid T1) godtas när Kommentar förklarar varför.",
+         "T1, T2, Helår"),
+    Rule("D006", E, "Röd/Gul bedömning utan analys",
+         "Bedömningen är {assessment} men Analys är tom. Beskriv varför målet inte nås.",
+         "En röd eller gul bedömning ska alltid ha en analys.", "T1, T2, Helår"),
+    Rule("D007", E, "Röd bedömning utan åtgärder",
+         "Bedömningen är Röd men Åtgärder är tom. Beskriv vilka åtgärder som vidtas.",
+         "Vid stor avvikelse ska rapporten säga vilka åtgärder som vidtas.", "T1, T2, Helår"),
+    Rule("D008", W, "Aktiviteten är försenad",
+         "Slutdatum {end} har passerat men status är {status}. Uppdatera status (Klar, "
+         "Försenad eller Avbruten) eller slutdatum.",
+         "En aktivitet efter sitt slutdatum bör vara Klar, Försenad eller Avbruten."),
+    Rule("D009", W, "Formel eller felvärde i en inmatningscell",
+         "Cellen innehåller {what} där ett inskrivet värde förväntas. Skriv in värdet.",
+         "Formler och felvärden (#DIV/0! m.fl.) i inmatningsceller ger ingen säker uppgift."),
+    Rule("D010", W, "Bedömningen motsäger indikatorerna",
+         "Bedömningen är {assessment} men {indicators}. Kontrollera bedömningen eller "
+         "förklara i Analys.",
+         "Samlad bedömning som går emot alla indikatorers trafikljus."),
+    Rule("D011", Severity.INFO, "Värdet tolkat från text",
+         "{header} \"{found}\" {how} och lästes som {value}. Värdet godtas; "
+         "skriv gärna bara talet eller datumet så att Excel räknar med det.",
+         "Tal och datum som skrivits som text (\"85,5\", \"85 %\", \"1 234,5\", \"31/3 2026\") "
+         "tolkas med svenska konventioner och godtas, men rapporteras så att inget ändras i "
+         "tysthet."),
+)
+
+CATALOGUE: dict[str, Rule] = {r.code: r for r in _RULES}
+
+
+def rule(code: str) -> Rule:
+    return CATALOGUE[code]
+
+
+def count(findings: Iterable[Finding], severity: Severity) -> int:
+    return sum(1 for f in findings if f.severity is severity)
+
+
+_FAMILIES = (
+    ("S", "Struktur", "Går filen att läsa, är den en malark-arbetsbok och är låst innehåll orört?"),
+    ("K", "Målkedjan", "Hänger nämndmål, indikatorer och aktiviteter ihop med KF-målen?"),
+    ("M", "SMART", "Är nämndmålen specifika, mätbara, ansvarsfördelade, realistiska och "
+                   "tidsbundna?"),
+    ("D", "Data", "Är talen tal, datumen datum och de obligatoriska uppgifterna ifyllda?"),
+)
+
+
+def catalogue_markdown() -> str:
+    """`docs/rules.md`: the rule reference, generated from the catalogue (`make docs`)."""
+    lines = [
+        "# Regelreferens",
+        "",
+        "Genererad från regelkatalogen i `malark.core.findings` med `make docs`; redigera inte för "
+        "hand. Samma lista visas av `malark rules`.",
+        "",
+        "Allvarlighet: **Fel** stoppar sammanställningen (slutkod 1), **Varning** ska ses "
+        "över, **Info** berättar vad malark gjort med ett värde.",
+    ]
+    for letter, family, question in _FAMILIES:
+        rules = [r for r in CATALOGUE.values() if r.code.startswith(letter)]
+        lines += ["", f"## {family} ({letter})", "", question, "",
+                  "| Kod | Allvarlighet | Regel | Perioder |", "|---|---|---|---|"]
+        lines += [f"| [{r.code}](#{r.code.lower()}) | {SEVERITY_SV[r.severity]} | {r.title} | "
+                  f"{r.periods} |" for r in rules]
+        for r in rules:
+            example = r.template.replace("{", "‹").replace("}", "›")
+            lines += ["", f"### {r.code}", "", f"**{r.title}** ({SEVERITY_SV[r.severity]}, "
+                      f"{r.periods}). {r.explanation}", "", f"Meddelande: {example}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,181 @@
+"""The domain model (pydantic v2): the master goal model and a committee's report.
+
+The master model (`GoalModel`) is what the central office decides once a year: vision,
+committees, KF goals with who they are addressed to, KF indicators and settings. The
+committee side (`CommitteeReport`) is what one committee reports for one period: its
+goals, indicators, activities and its assessments of the KF goals.
+
+Values here are clean and typed. Positions in a workbook live in `malark.xlsx.table`; the
+readers turn positioned cells into these objects after the checks have run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from malark.core.contract import (
+    DEFAULT_YELLOW_THRESHOLD,
+    Assessment,
+    Direction,
+    Period,
+    Perspective,
+    Status,
+)
+
+__all__ = [
+    "Activity",
+    "Committee",
+    "CommitteeGoal",
+    "CommitteeReport",
+    "GoalModel",
+    "Indicator",
+    "KfGoal",
+    "KfGoalReport",
+    "Settings",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Committee(_Frozen):
+    """A nämnd: `KS`, `BUN`, …"""
+
+    id: str
+    name: str
+    contact: str | None = None
+    email: str | None = None
+
+
+class KfGoal(_Frozen):
+    """A strategic goal of the municipal council (KF-mål)."""
+
+    id: str
+    perspective: Perspective
+    text: str
+    start_year: int
+    end_year: int
+    coordinator: str
+    addressed: tuple[str, ...]
+    """Committee ids the goal is addressed to (`Alla` already expanded)."""
+    addressed_to_all: bool = False
+
+
+class Indicator(_Frozen):
+    """An indicator with baseline and target, on a KF goal or a committee goal."""
+
+    id: str
+    goal_id: str
+    name: str
+    unit: str | None = None
+    direction: Direction = Direction.HIGHER
+    baseline: float | None = None
+    baseline_year: int | None = None
+    target: float | None = None
+    target_year: int | None = None
+    previous_outcome: float | None = None
+    outcome: float | None = None
+    comment: str | None = None
+    kolada_kpi: str | None = None
+
+
+class Settings(_Frozen):
+    yellow_threshold: float = Field(DEFAULT_YELLOW_THRESHOLD, gt=0, le=1)
+    """`Gul-gräns`: share of the way from baseline to target that still counts as Gul."""
+
+
+class GoalModel(_Frozen):
+    """The master goal model decided by the council for one budget year."""
+
+    municipality: str
+    municipality_code: str
+    budget_year: int
+    vision: str
+    deadline: date | None = None
+    committees: tuple[Committee, ...]
+    kf_goals: tuple[KfGoal, ...]
+    kf_indicators: tuple[Indicator, ...] = ()
+    settings: Settings = Settings()
+
+    def committee(self, committee_id: str) -> Committee:
+        for c in self.committees:
+            if c.id == committee_id:
+                return c
+        raise KeyError(committee_id)
+
+    @property
+    def committee_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.committees)
+
+    def kf_goal(self, goal_id: str) -> KfGoal:
+        for g in self.kf_goals:
+            if g.id == goal_id:
+                return g
+        raise KeyError(goal_id)
+
+    def goals_addressed_to(self, committee_id: str) -> tuple[KfGoal, ...]:
+        return tuple(g for g in self.kf_goals if committee_id in g.addressed)
+
+    def goals_coordinated_by(self, committee_id: str) -> tuple[KfGoal, ...]:
+        return tuple(g for g in self.kf_goals if g.coordinator == committee_id)
+
+    def indicators_of(self, goal_id: str) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.kf_indicators if i.goal_id == goal_id)
+
+    def fingerprint(self) -> str:
+        """sha256 over the decided content (not over the file's bytes or formatting)."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class KfGoalReport(_Frozen):
+    """What one committee says about one KF goal in one period."""
+
+    kf_goal_id: str
+    assessment: Assessment | None = None
+    analysis: str | None = None
+    contribution: str | None = None
+
+
+class CommitteeGoal(_Frozen):
+    """A nämndmål: the committee's result goal under a KF goal."""
+
+    id: str
+    kf_goal_id: str
+    perspective: Perspective | None = None
+    text: str
+    responsible: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    assessment: Assessment | None = None
+    analysis: str | None = None
+    actions: str | None = None
+
+
+class Activity(_Frozen):
+    """An activity (aktivitet/åtagande) on a committee goal or directly on a KF goal."""
+
+    id: str
+    goal_id: str
+    text: str
+    responsible: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    status: Status | None = None
+    comment: str | None = None
+
+
+class CommitteeReport(_Frozen):
+    """One committee's goals, indicators, activities and assessments for one period."""
+
+    committee_id: str
+    period: Period
+    kf_reports: tuple[KfGoalReport, ...] = ()
+    goals: tuple[CommitteeGoal, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    activities: tuple[Activity, ...] = ()

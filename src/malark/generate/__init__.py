@@ -1,0 +1,2 @@
+"""`malark generate`: one protected committee workbook per nämnd, with what `--previous`
+carries over from an earlier consolidation. Imports `malark.xlsx` and `malark.core`."""

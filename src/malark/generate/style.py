@@ -1,0 +1,264 @@
+"""How a committee workbook looks and what its cells accept: fills, fonts, number formats,
+data validations with Swedish messages, sheet protection and print settings.
+
+Everything here is driven by `contract.Column` (its kind, choices and width), so the
+generator never types a header or a dropdown value.
+"""
+
+from __future__ import annotations
+
+import math
+from copy import copy
+from datetime import date
+from typing import Any
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from malark.core.contract import (
+    COMMITTEE_AKTIVITETER,
+    COMMITTEE_INDIKATORER,
+    COMMITTEE_KF_MAL,
+    COMMITTEE_NAMNDMAL,
+    Column,
+    Kind,
+    SheetSpec,
+)
+from malark.core.swedish import EXCEL_EPOCH
+
+__all__ = [
+    "DATE_FORMAT",
+    "INPUT_FILL",
+    "LIGHT_NUMBER_FORMAT",
+    "NUMBER_FORMAT",
+    "YEAR_FORMAT",
+    "CellLook",
+    "column_validation",
+    "guidance",
+    "number_format",
+    "print_setup",
+    "protect",
+    "row_height",
+    "style_header",
+]
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+"""Light yellow: the controller fills in these cells."""
+LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+"""Light grey: read-only content from the goal model or an earlier period."""
+COORDINATED_FILL = PatternFill("solid", fgColor="DDEBF7")
+"""Light blue: a KF goal this committee coordinates."""
+LEGEND_FILLS = {
+    "Grön": PatternFill("solid", fgColor="C6EFCE"),
+    "Gul": PatternFill("solid", fgColor="FFEB9C"),
+    "Röd": PatternFill("solid", fgColor="FFC7CE"),
+    "Ej bedömd": PatternFill("solid", fgColor="EDEDED"),
+}
+BOLD = Font(bold=True)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="top")
+LIGHT_ALIGNMENT = Alignment(horizontal="center", vertical="center")
+UNLOCKED = Protection(locked=False)
+LOCKED = Protection(locked=True)
+_THIN = Side(style="thin", color="BFBFBF")
+GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+NUMBER_FORMAT = "#,##0.0##"
+"""Thousands separator and 1–3 decimals; Swedish Excel shows it as `1 234,5`."""
+YEAR_FORMAT = "0"
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+LIGHT_NUMBER_FORMAT = '[=3]"Grön";[=2]"Gul";"Röd"'
+"""The light code shown as its Swedish name next to the icon (empty stays empty)."""
+
+_MIN_YEAR, _MAX_YEAR = 2000, 2100
+_MIN_DATE, _MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
+_NUMBER_LIMIT = "1000000000000"
+HEADER_HEIGHT = 32.0
+_LINE_HEIGHT = 15.0
+
+
+class CellLook:
+    """The few style combinations a column's cells can have.
+
+    openpyxl looks every style object up in the workbook's style tables on each
+    assignment, which dominates the run time for thousands of cells; a combination is
+    therefore resolved once and then copied as openpyxl's own style index array (the way
+    openpyxl copies styles between cells). Use one `CellLook` per workbook."""
+
+    def __init__(self, column: Column) -> None:
+        self.number_format = number_format(column)
+        self.alignment = {Kind.FORMULA: LIGHT_ALIGNMENT, Kind.YEAR: CENTER}.get(column.kind, WRAP_TOP)
+        self._resolved: dict[tuple[bool, int, bool], Any] = {}
+
+    def apply(self, cell, *, editable: bool, fill: PatternFill | None = None, bold: bool = False) -> None:
+        key = (editable, id(fill), bold)
+        resolved = self._resolved.get(key)
+        if resolved is not None:
+            cell._style = copy(resolved)
+            return
+        cell.number_format = self.number_format
+        cell.alignment = self.alignment
+        cell.border = GRID
+        cell.protection = UNLOCKED if editable else LOCKED
+        chosen = INPUT_FILL if editable else fill
+        if chosen is not None:
+            cell.fill = chosen
+        if bold:
+            cell.font = BOLD
+        self._resolved[key] = copy(cell._style)
+
+
+def number_format(column: Column) -> str:
+    return {
+        Kind.NUMBER: NUMBER_FORMAT,
+        Kind.YEAR: YEAR_FORMAT,
+        Kind.DATE: DATE_FORMAT,
+        Kind.FORMULA: LIGHT_NUMBER_FORMAT,
+        Kind.CHOICE: "General",
+    }.get(column.kind, TEXT_FORMAT)
+
+
+def style_header(ws: Worksheet, spec: SheetSpec) -> None:
+    """Header row: the contract's headers, styled, frozen, filterable; column widths."""
+    ws.append(list(spec.headers))
+    for index, column in enumerate(spec.columns, start=1):
+        cell = ws.cell(1, index)
+        cell.fill, cell.font, cell.alignment, cell.border = HEADER_FILL, HEADER_FONT, HEADER_ALIGNMENT, GRID
+        ws.column_dimensions[spec.letter(column.field)].width = column.width
+    ws.row_dimensions[1].height = HEADER_HEIGHT
+    ws.freeze_panes = "A2"
+
+
+def row_height(values: dict[str, object], spec: SheetSpec) -> float | None:
+    """Height that shows every wrapped text of a pre-filled row, or None for one line."""
+    lines = 1
+    for column in spec.columns:
+        text = values.get(column.field)
+        if isinstance(text, str) and text:
+            per_line = max(column.width * 1.15, 1.0)
+            needed = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+            lines = max(lines, needed)
+    return None if lines == 1 else lines * _LINE_HEIGHT + 3
+
+
+def _serial(day: date) -> str:
+    return str((day - EXCEL_EPOCH).days)
+
+
+def column_validation(column: Column, sqref: str, *, list_name: str | None = None) -> DataValidation | None:
+    """The data validation of a column's input cells (None for free text)."""
+    header = column.header
+    if column.kind is Kind.CHOICE:
+        values = ", ".join(column.choices)
+        dv = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"')
+        prompt, error = f"Välj i listan: {values}.", f"Välj ett av värdena i listan: {values}."
+    elif column.kind is Kind.GOAL_REF and list_name:
+        dv = DataValidation(type="list", formula1=list_name)
+        prompt = "Välj målets id i listan. Nya nämndmål på bladet Nämndmål kommer med i listan."
+        error = ("Id:t finns inte bland målen. Välj ett KF-mål som är adresserat till nämnden "
+                 "eller ett nämndmål från bladet Nämndmål.")
+    elif column.kind is Kind.NUMBER:
+        dv = DataValidation(type="decimal", operator="between", formula1="-" + _NUMBER_LIMIT,
+                            formula2=_NUMBER_LIMIT)
+        prompt = "Skriv ett tal, t.ex. 85,5 – utan enhet och utan %-tecken."
+        error = f"{header} måste vara ett tal, t.ex. 85,5 (utan enhet och utan %-tecken)."
+    elif column.kind is Kind.YEAR:
+        dv = DataValidation(type="whole", operator="between", formula1=str(_MIN_YEAR),
+                            formula2=str(_MAX_YEAR))
+        prompt = "Skriv ett årtal med fyra siffror, t.ex. 2027."
+        error = f"{header} måste vara ett årtal mellan {_MIN_YEAR} och {_MAX_YEAR}, t.ex. 2027."
+    elif column.kind is Kind.DATE:
+        dv = DataValidation(type="date", operator="between", formula1=_serial(_MIN_DATE),
+                            formula2=_serial(_MAX_DATE))
+        prompt = "Skriv datumet som ÅÅÅÅ-MM-DD, t.ex. 2027-03-31."
+        error = f"{header} måste vara ett datum, skrivet som ÅÅÅÅ-MM-DD (t.ex. 2027-03-31)."
+    else:
+        return None
+    dv.allow_blank = True
+    dv.showInputMessage = dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    dv.promptTitle = header[:32]
+    dv.prompt = prompt[:255]
+    dv.errorTitle = f"Ogiltigt värde i {header}"[:32]
+    dv.error = error[:255]
+    dv.add(sqref)
+    return dv
+
+
+_ANALYSIS = ("Förklara bedömningen: vad visar indikatorerna och aktiviteterna, och varför? "
+             "Krävs när bedömningen är Gul eller Röd.")
+_RESPONSIBLE = "Vem ansvarar: en funktion eller enhet, t.ex. Skolchef."
+_COMMENT = "Kommentera utfallet eller statusen, t.ex. orsaken till en avvikelse eller en försening."
+_GUIDANCE = {
+    (COMMITTEE_KF_MAL.name, "analysis"): _ANALYSIS,
+    (COMMITTEE_KF_MAL.name, "contribution"): (
+        "Hur har nämnden bidragit till KF-målet under perioden? I Plan: hur ska nämnden bidra?"),
+    (COMMITTEE_NAMNDMAL.name, "id"): (
+        "Lämna tomt på ett nytt mål (det får id vid sammanställningen) eller skriv nämndens "
+        "förkortning och nästa nummer, t.ex. BUN-3, om indikatorer och aktiviteter ska peka på "
+        "målet redan nu."),
+    (COMMITTEE_NAMNDMAL.name, "text"): (
+        "Skriv ett SMART mål: vad ska uppnås, hur mycket och till när, t.ex. \"Andelen elever med "
+        "gymnasieexamen ska vara minst 85 % år 2028\". Skriv inte en aktivitet."),
+    (COMMITTEE_NAMNDMAL.name, "responsible"): _RESPONSIBLE,
+    (COMMITTEE_NAMNDMAL.name, "analysis"): _ANALYSIS,
+    (COMMITTEE_NAMNDMAL.name, "actions"): (
+        "Vilka åtgärder vidtas, av vem och när? Krävs när bedömningen är Röd."),
+    (COMMITTEE_INDIKATORER.name, "id"): (
+        "Lämna tomt på en ny indikator eller skriv målets id, -I och ett nummer, t.ex. BUN-1-I2."),
+    (COMMITTEE_INDIKATORER.name, "comment"): _COMMENT,
+    (COMMITTEE_AKTIVITETER.name, "id"): (
+        "Lämna tomt på en ny aktivitet eller skriv målets id, -A och ett nummer, t.ex. BUN-1-A3."),
+    (COMMITTEE_AKTIVITETER.name, "text"): (
+        "Vad ska göras? En konkret aktivitet, t.ex. \"Trygghetsvandringar på alla skolor\"."),
+    (COMMITTEE_AKTIVITETER.name, "responsible"): _RESPONSIBLE,
+    (COMMITTEE_AKTIVITETER.name, "comment"): _COMMENT,
+}
+
+
+def guidance(spec: SheetSpec, column: Column, sqref: str) -> DataValidation | None:
+    """An input message (no restriction) for a free-text column that needs a hint."""
+    prompt = _GUIDANCE.get((spec.name, column.field))
+    if prompt is None:
+        return None
+    dv = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=False)
+    dv.promptTitle = column.header[:32]
+    dv.prompt = prompt[:255]
+    dv.add(sqref)
+    return dv
+
+
+def protect(ws: Worksheet, *, rows_editable: bool) -> None:
+    """Protect the sheet without a password. Formatting columns and rows stays allowed
+    (widths, heights); on data sheets rows can be inserted and deleted, and filtering and
+    sorting work on the unlocked cells."""
+    p = ws.protection
+    p.sheet = True
+    p.formatColumns = False
+    p.formatRows = False
+    p.selectLockedCells = False
+    p.selectUnlockedCells = False
+    if rows_editable:
+        p.insertRows = False
+        p.deleteRows = False
+        p.autoFilter = False
+        p.sort = False
+
+
+def print_setup(ws: Worksheet, *, title_rows: bool = True) -> None:
+    """A4 landscape, fit to one page wide, header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    if title_rows:
+        ws.print_title_rows = "1:1"

@@ -1,0 +1,167 @@
+"""Per-file work of `merge`: read, validate with the shared engine, give empty Ids their
+next free id, and turn the data rows into consolidated rows (`Nämnd` + SPEC 3 columns).
+
+A file's work is independent of the others, so with many files it runs in worker
+processes (one file at a time each: bounded memory) and only the small result travels
+back: the file's findings and metadata, and its rows as plain values.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from malark.core.contract import COMMITTEE_DATA_SHEETS, COMMITTEE_INDIKATORER, Direction, Period
+from malark.core.findings import rule
+from malark.core.lights import indicator_light
+from malark.core.model import GoalModel
+from malark.core.swedish import number_from_cell
+from malark.merge.ids import AssignedId, assign_ids, is_data_row
+from malark.validate.submission import FileReport, Submission
+from malark.validate.validation import validate_workbook_data
+from malark.xlsx.reader import read_workbook
+from malark.xlsx.workbook import WorkbookData
+
+__all__ = ["Prepared", "committee_rows", "prepare_each", "prepare_file"]
+
+ID_ASSIGNED = "K005"
+ID_ASSIGNED_TEXT = "Sammanställningen gav raden id {id}; nästa period behåller det."
+PARALLEL_MIN_FILES = 8
+"""Below this many files the work stays in this process (starting workers costs more)."""
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One file's result: its report (metadata, findings; no cells) and its rows."""
+
+    report: FileReport
+    rows: dict[str, list[list[Any]]] = field(default_factory=dict)
+    """Committee sheet name → consolidated rows (empty when the file is not mergeable)."""
+    read_rows: dict[str, int] = field(default_factory=dict)
+    """Committee sheet name → data rows read from the file (every row a user filled in;
+    a prepared row with nothing but its Trafikljus formula is not one)."""
+
+
+def prepare_file(path: Path, model: GoalModel, period: Period | None) -> Prepared:
+    report = validate_workbook_data(read_workbook(path), model=model, period=period)
+    prepared = Prepared(report=report)
+    submission = report.submission
+    if report.ok and submission is not None and submission.committee_id:
+        assigned = assign_ids(submission.committee_id, submission.tables,
+                              reserved=[i.id for i in model.kf_indicators])
+        _replace_id_findings(report, assigned)
+        prepared.rows = committee_rows(submission, assigned, model)
+        prepared.read_rows = {name: len(rows) for name, rows in prepared.rows.items()}
+    report.submission = _without_cells(submission)
+    return prepared
+
+
+def _without_cells(submission: Submission | None) -> Submission | None:
+    """The submission's identity (file, sha256, metadata) without its cells."""
+    if submission is None:
+        return None
+    data = WorkbookData(file=submission.data.file, sha256=submission.data.sha256)
+    return Submission(data=data, meta=submission.meta, meta_problem=submission.meta_problem)
+
+
+def _replace_id_findings(report: FileReport, assigned: list[AssignedId]) -> None:
+    """Validation says a row has no Id (K005); merge says which id it got instead."""
+    cells = {(a.sheet, a.cell) for a in assigned}
+    report.findings[:] = [f for f in report.findings
+                          if not (f.code == ID_ASSIGNED and (f.sheet, f.cell) in cells)]
+    report.findings.extend(
+        rule(ID_ASSIGNED).finding(file=report.file, sheet=a.sheet, cell=a.cell, ref=a.new_id,
+                                  outcome=ID_ASSIGNED_TEXT.format(id=a.new_id))
+        for a in assigned)
+
+
+def committee_rows(submission: Submission, assigned: list[AssignedId],
+                   model: GoalModel) -> dict[str, list[list[Any]]]:
+    """The submission's data rows in consolidated column order (`Nämnd` first), values as
+    read; an empty Id gets its assigned id; `Trafikljus` is the light code (SPEC 5)."""
+    committee = submission.committee_id
+    new_ids = {(a.sheet, a.row): a.new_id for a in assigned}
+    result: dict[str, list[list[Any]]] = {}
+    for spec in COMMITTEE_DATA_SHEETS:
+        table = submission.tables.get(spec.name)
+        fields = [c.field for c in spec.columns]
+        id_at = 1 + spec.index("id")
+        sheet_rows: list[list[Any]] = []
+        for row in table.rows if table else ():
+            if not is_data_row(row):
+                continue
+            cells = row.cells
+            values = [committee, *(cells[f].value if f in cells else None for f in fields)]
+            new_id = new_ids.get((spec.name, row.number))
+            if new_id is not None:
+                values[id_at] = new_id
+            sheet_rows.append(values)
+        result[spec.name] = sheet_rows
+    light = 1 + COMMITTEE_INDIKATORER.index("light")
+    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("baseline", "target", "outcome", "direction")}
+    for values in result[COMMITTEE_INDIKATORER.name]:
+        values[light] = _light(values, at, model.settings.yellow_threshold)
+    return result
+
+
+def _light(values: list[Any], at: dict[str, int], threshold: float) -> int | None:
+    direction = values[at["direction"]]
+    direction = direction.strip() if isinstance(direction, str) else direction
+    if direction not in (Direction.HIGHER.value, Direction.LOWER.value):
+        direction = Direction.HIGHER
+    return indicator_light(number_from_cell(values[at["baseline"]]),
+                           number_from_cell(values[at["target"]]),
+                           number_from_cell(values[at["outcome"]]), direction, threshold)
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def prepare_each(paths: Sequence[Path], *, model: GoalModel, period: Period | None,
+                 progress: Progress | None = None, workers: int | None = None) -> Iterator[Prepared]:
+    """`prepare_file` for every path, yielded in order as each is ready; in worker
+    processes when there are many files."""
+    total = len(paths)
+    count = workers if workers is not None else min(os.cpu_count() or 1, total)
+    pool = _pool(count) if count > 1 and total >= PARALLEL_MIN_FILES else None
+    if pool is None:
+        for done, path in enumerate(paths, start=1):
+            prepared = prepare_file(path, model, period)
+            if progress is not None:
+                progress(done, total, path)
+            yield prepared
+        return
+    try:
+        mapped = pool.map(prepare_file, paths, [model] * total, [period] * total, chunksize=1)
+        for done, (path, prepared) in enumerate(zip(paths, mapped, strict=True), start=1):
+            if progress is not None:
+                progress(done, total, path)
+            yield prepared
+    except BaseException:  # Ctrl-C or a failure: drop the queued files, do not wait for them
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _pool(count: int) -> ProcessPoolExecutor | None:
+    """Worker processes, or None where the platform cannot start them (then the files are
+    prepared one by one in this process: slower, same result)."""
+    try:
+        return ProcessPoolExecutor(max_workers=count, mp_context=_context(), initializer=_quiet_worker)
+    except (OSError, ImportError, NotImplementedError, ValueError):
+        return None
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C is the main process's to handle; a worker prints no traceback for it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

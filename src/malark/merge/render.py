@@ -1,0 +1,36 @@
+"""The text report of `malark merge`: the validation report of every file (shared with
+`validate`), then what was merged, what is missing and the row-count check."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from malark.merge.merge import MergeResult
+from malark.validate.render import render_text
+
+__all__ = ["render_merge_text"]
+
+
+def render_merge_text(result: MergeResult, console: Console) -> None:
+    render_text(result.reports, console)
+    console.print()
+    if result.output is None:
+        console.print(Text(
+            f"Ingen sammanställning skrevs: {len(result.not_merged)} fil(er) har fel. Rätta "
+            "dem och kör igen, eller använd --skip-invalid för att sammanställa utan dem.",
+            style="bold red"))
+    else:
+        merged = ", ".join(result.merged) or "inga"
+        console.print(Text(f"Sammanställning: {result.output}", style="bold green"))
+        console.print(f"Inlästa nämnder ({len(result.merged)}): {merged}")
+        for file in result.not_merged:
+            console.print(Text(f"Ej inläst (fel): {file}", style="red"))
+        rows = ", ".join(f"{sheet} {c['output']}" for sheet, c in result.row_counts.items())
+        if result.rows_match:
+            console.print(f"Rader: {rows} – alla inlästa rader finns i sammanställningen.")
+        else:
+            console.print(Text(f"Rader: {rows} – antalet skiljer sig från de inlästa filerna!",
+                               style="bold red"))
+    if result.missing:
+        console.print(Text(f"Saknas (ingen fil): {', '.join(result.missing)}", style="yellow"))

@@ -1,0 +1,48 @@
+"""The validation rules as small checks, grouped by family.
+
+    structure  S002–S008, K005   metadata, identity, sheets/columns, locked content, ids
+    chain      K001–K004         the goal chain: references, addressed goals answered
+    smart      M001–M006         SMART wording and targets of the committee's own goals (Plan)
+    data       D001–D011         typed values, lists, follow-up requirements, lights
+
+Each check declares the codes it emits (`Check.codes`); `CHECKS` lists them all in the
+order they run. S001, S009 and S010 come from opening the file (`WorkbookData.findings`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from malark.core.contract import Period
+from malark.core.findings import Finding
+from malark.core.model import GoalModel
+from malark.validate.checks import chain, data, smart, structure
+from malark.validate.checks.base import Check, Context, check
+from malark.validate.submission import Submission
+
+__all__ = ["CHECKS", "Check", "Context", "check", "checked_codes", "run_checks"]
+
+CHECKS: tuple[Check, ...] = (*structure.CHECKS, *chain.CHECKS, *smart.CHECKS, *data.CHECKS)
+
+FILE_CODES = ("S001", "S009", "S010")
+"""Codes reported while opening the file, not by a check."""
+
+
+def checked_codes() -> set[str]:
+    return {code for c in CHECKS for code in c.codes}
+
+
+def run_checks(submission: Submission, *, model: GoalModel | None, period: Period | None,
+               today: date) -> list[Finding]:
+    """Every finding of every check on `submission`, in check order.
+
+    The metadata checks run on any workbook; the rest only when the metadata says this is
+    a committee workbook malark can read (else their findings would only be noise).
+    """
+    context = Context(submission, model=model, period=period, today=today)
+    findings: list[Finding] = []
+    for item in CHECKS:
+        if item.needs_meta and not context.usable:
+            continue
+        findings.extend(item(context))
+    return findings

@@ -1,0 +1,105 @@
+"""Goal-chain checks (K001–K004): does every nämndmål, indicator and activity hang on a
+goal that exists and is addressed to the committee, and does the committee answer every
+KF goal addressed to it?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from malark.core.contract import COMMITTEE_AKTIVITETER, COMMITTEE_NAMNDMAL
+from malark.core.findings import Finding
+from malark.validate.checks import values
+from malark.validate.checks.base import Context, check, header, row_id
+from malark.xlsx.table import Row
+
+__all__ = ["CHECKS"]
+
+_MAX_LISTED = 12
+
+
+def _listing(ids: set[str] | list[str]) -> str:
+    ordered = sorted(ids)
+    shown = ", ".join(ordered[:_MAX_LISTED])
+    return shown + (", …" if len(ordered) > _MAX_LISTED else "") if ordered else "inga mål finns"
+
+
+def _model_kf_ids(ctx: Context) -> set[str]:
+    return {g.id for g in ctx.master.kf_goals} if ctx.master is not None else set()
+
+
+def _reference(ctx: Context, row: Row, field_name: str, *, goals_allowed: bool,
+               what: str) -> Iterator[Finding]:
+    cell = row.cells.get(field_name)
+    if cell is None:
+        return
+    target = values.text(cell)
+    allowed = set(ctx.kf_goal_ids) | (set(ctx.goal_row_by_id) if goals_allowed else set())
+    if target is None:
+        yield ctx.finding("K001", cell, ref=row_id(row), problem=f"Ange vilket mål {what} hör till.",
+                          allowed=_listing(allowed))
+    elif target in allowed:
+        return
+    elif target in _model_kf_ids(ctx):
+        yield ctx.finding("K002", cell, ref=row_id(row), target=target, committee=ctx.committee,
+                          what=what)
+    elif not goals_allowed and target in ctx.goal_row_by_id:
+        yield ctx.finding("K001", cell, ref=row_id(row),
+                          problem=f"{target} är ett nämndmål; här ska det stå ett KF-mål.",
+                          allowed=_listing(allowed))
+    else:
+        yield ctx.finding("K001", cell, ref=row_id(row), problem=f"Målet {target} finns inte.",
+                          allowed=_listing(allowed))
+
+
+@check("K001", "K002")
+def goal_references(ctx: Context) -> Iterator[Finding]:
+    for row in ctx.goal_rows:
+        yield from _reference(ctx, row, "kf_goal_id", goals_allowed=False, what="nämndmålet")
+    for row in ctx.indicator_rows:
+        yield from _reference(ctx, row, "goal_id", goals_allowed=True, what="indikatorn")
+    for row in ctx.activity_rows:
+        yield from _reference(ctx, row, "goal_id", goals_allowed=True, what="aktiviteten")
+
+
+@check("K003")
+def addressed_goals_answered(ctx: Context) -> Iterator[Finding]:
+    """Plan: a nämndmål or an activity per addressed KF goal. Follow-up: a `Bidrag` text."""
+    for goal_id in ctx.addressed:
+        row = ctx.kf_row_by_id.get(goal_id)
+        if row is None:
+            continue  # the missing row is S007
+        if ctx.follow_up:
+            cell = row.cells.get("contribution")
+            if cell is None or values.text(cell) is not None:
+                continue
+            column = header(row.sheet, "contribution")
+            yield ctx.finding("K003", cell, ref=goal_id, target=goal_id, committee=ctx.committee,
+                              missing=f"{column} är tom",
+                              what_to_do=f"Beskriv i {column} hur nämnden har bidragit till "
+                                         "målet under perioden.")
+        elif not ctx.goals_by_kf_goal.get(goal_id) and not ctx.activities_by_goal.get(goal_id):
+            goals, activities = COMMITTEE_NAMNDMAL, COMMITTEE_AKTIVITETER
+            yield ctx.finding(
+                "K003", row.cells.get("id"), sheet=row.sheet, ref=goal_id, target=goal_id,
+                committee=ctx.committee, missing="har inget nämndmål och ingen aktivitet",
+                what_to_do=f"Lägg till ett nämndmål med {goals.column('kf_goal_id').header} "
+                           f"{goal_id} på bladet {goals.name}, eller en aktivitet med "
+                           f"{activities.column('goal_id').header} {goal_id} på bladet "
+                           f"{activities.name}.")
+
+
+@check("K004")
+def goals_followed_up(ctx: Context) -> Iterator[Finding]:
+    for row in ctx.goal_rows:
+        identifier = row_id(row)
+        if identifier and (ctx.indicators_by_goal.get(identifier)
+                           or ctx.activities_by_goal.get(identifier)):
+            continue
+        target = identifier or (f"på rad {row.number} (utan Id; ge målet ett id, t.ex. "
+                                f"{ctx.committee}-{len(ctx.goal_rows) + 1}, så att indikatorer och "
+                                "aktiviteter kan peka på det)")
+        cell = row.cells.get("id") if identifier else row.cells.get("text")
+        yield ctx.finding("K004", cell, sheet=row.sheet, ref=identifier, target=target)
+
+
+CHECKS = (goal_references, addressed_goals_answered, goals_followed_up)

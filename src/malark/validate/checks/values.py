@@ -1,0 +1,146 @@
+"""Typed reading of positioned cells, the way a Swedish controller types them.
+
+Every function takes a `Cell` (or None when the column is missing) and never raises.
+`read_number` / `read_year` / `read_date` say HOW a value was read (`ReadKind`), so the data
+checks can report text that was parsed (D011, info) or could not be parsed (D001/D003);
+the other checks only want the value and use `number`, `year`, `date_of`, `text`.
+A formula or error cell is `ReadKind.FORMULA`/`ERROR`: it is never a typed value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from malark.core.swedish import format_date, format_number, number_from_cell, parse_date
+from malark.xlsx.table import Cell
+
+__all__ = [
+    "Read",
+    "ReadKind",
+    "date_of",
+    "display",
+    "number",
+    "read_date",
+    "read_number",
+    "read_year",
+    "text",
+    "year",
+]
+
+
+class ReadKind(StrEnum):
+    EMPTY = "empty"
+    VALUE = "value"
+    """A real number/date cell."""
+    FROM_TEXT = "from_text"
+    """Text (or a serial number in a date column) that was read as a value: D011."""
+    INVALID = "invalid"
+    ERROR = "error"
+    """An Excel error value (`#DIV/0!`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    kind: ReadKind
+    value: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind in (ReadKind.VALUE, ReadKind.FROM_TEXT)
+
+
+_EMPTY = Read(ReadKind.EMPTY)
+_INVALID = Read(ReadKind.INVALID)
+
+
+def _is_real_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _empty_or_error(cell: Cell | None) -> Read | None:
+    """The read of a missing, blank or error cell; None when the cell holds a value."""
+    if cell is None:
+        return _EMPTY
+    if cell.error is not None:
+        return Read(ReadKind.ERROR)
+    if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+        return _EMPTY
+    return None
+
+
+def read_number(cell: Cell | None) -> Read:
+    if (read := _empty_or_error(cell)) is not None:
+        return read
+    number = number_from_cell(cell.value)
+    if number is None:
+        return _INVALID
+    return Read(ReadKind.FROM_TEXT if isinstance(cell.value, str) else ReadKind.VALUE, number)
+
+
+def read_year(cell: Cell | None) -> Read:
+    """A year is a whole number; `2027,5` or a date are INVALID (range is the caller's)."""
+    read = read_number(cell)
+    if not read.ok:
+        return read
+    if not float(read.value).is_integer():
+        return _INVALID
+    return Read(read.kind, int(read.value))
+
+
+def read_date(cell: Cell | None) -> Read:
+    if (read := _empty_or_error(cell)) is not None:
+        return read
+    value = cell.value
+    if isinstance(value, datetime):
+        return Read(ReadKind.VALUE, value.date())
+    if isinstance(value, date):
+        return Read(ReadKind.VALUE, value)
+    parsed = parse_date(value)
+    return _INVALID if parsed is None else Read(ReadKind.FROM_TEXT, parsed)
+
+
+def number(cell: Cell | None) -> float | None:
+    read = read_number(cell)
+    return read.value if read.ok else None
+
+
+def year(cell: Cell | None) -> int | None:
+    read = read_year(cell)
+    return read.value if read.ok else None
+
+
+def date_of(cell: Cell | None) -> date | None:
+    read = read_date(cell)
+    return read.value if read.ok else None
+
+
+def text(cell: Cell | None) -> str | None:
+    """The cell as stripped text (None when empty, missing or an error value)."""
+    if cell is None or cell.error is not None:
+        return None
+    return cell.text
+
+
+SHOWN_TEXT = 200
+"""Longer texts are shortened when a message quotes them."""
+
+
+def display(value: Any) -> str:
+    """A value as a Swedish reader expects it in a message."""
+    if isinstance(value, bool):
+        return "SANT" if value else "FALSKT"
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return format_date(value)
+    if _is_real_number(value):
+        return format_number(float(value))
+    text = "" if value is None else str(value).strip()
+    if len(text) > SHOWN_TEXT:  # a pasted essay in a number cell: the message stays readable
+        count = f"{len(text):,}".replace(",", " ")
+        return f"{text[:SHOWN_TEXT - 40].rstrip()}… ({count} tecken)"
+    return text

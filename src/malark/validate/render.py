@@ -1,0 +1,109 @@
+"""Presenting validation results: the SPEC 4 JSON document and the Swedish text report.
+
+`json_document` is the one shape programs read (`validate --format json`, and `merge`
+adds its keys to it). `render_text` writes rich tables to a `rich` console: one table per
+file, rows grouped by sheet, severities coloured when the console is a terminal, and a
+Swedish summary line. Nothing here decides anything about the findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from malark import __version__
+from malark.core.findings import CATALOGUE, SEVERITY_SV, Severity
+from malark.validate.submission import FileReport
+
+if TYPE_CHECKING:  # rich is imported only when text is rendered (JSON starts faster)
+    from rich.console import Console
+    from rich.table import Table
+
+__all__ = ["json_document", "render_rules", "render_text", "summary_line"]
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def json_document(reports: Sequence[FileReport], **extra: Any) -> dict[str, Any]:
+    """`{"malark_version", "files": [...]}` plus any `extra` keys (merge's output etc.)."""
+    return {"malark_version": __version__, "files": [r.to_dict() for r in reports], **extra}
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def summary_line(reports: Sequence[FileReport]) -> str:
+    """`3 filer kontrollerade: 2 fel, 5 varningar, 1 info. 1 fil har fel.`"""
+    errors = sum(r.errors for r in reports)
+    warnings = sum(r.warnings for r in reports)
+    infos = sum(1 for r in reports for f in r.findings if f.severity is Severity.INFO)
+    failed = sum(1 for r in reports if not r.ok)
+    head = (f"{_plural(len(reports), 'fil kontrollerad', 'filer kontrollerade')}: {errors} fel, "
+            f"{_plural(warnings, 'varning', 'varningar')}, {infos} info.")
+    if failed:
+        return f"{head} {_plural(failed, 'fil har', 'filer har')} fel och måste rättas."
+    return f"{head} Inga fel."
+
+
+def _title(report: FileReport) -> str:
+    parts = [report.file]
+    if report.committee_id:
+        parts.append(f"nämnd {report.committee_id}")
+    if report.period:
+        parts.append(f"period {report.period}")
+    return " – ".join(parts)
+
+
+def _file_table(report: FileReport) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=_title(report), title_justify="left", show_lines=False, expand=True)
+    table.add_column("Allvarlighet", no_wrap=True)
+    table.add_column("Kod", no_wrap=True)
+    table.add_column("Blad", no_wrap=True)
+    table.add_column("Cell", no_wrap=True)
+    table.add_column("Gäller", no_wrap=True)
+    table.add_column("Meddelande", ratio=1)
+    previous_sheet: object = object()
+    for finding in report.findings:
+        if finding.sheet != previous_sheet and table.row_count:
+            table.add_section()
+        previous_sheet = finding.sheet
+        style = SEVERITY_STYLE[finding.severity]
+        table.add_row(Text(SEVERITY_SV[finding.severity], style=style), Text(finding.code, style=style),
+                      finding.sheet or "", finding.cell or "", finding.ref or "", finding.message)
+    return table
+
+
+def render_text(reports: Sequence[FileReport], console: Console) -> None:
+    """The text report: per file a table of its findings (or `Inga fynd.`), then a summary."""
+    from rich.text import Text
+
+    for report in reports:
+        if report.findings:
+            console.print(_file_table(report))
+        else:
+            console.print(Text(f"{_title(report)}: inga fynd.", style="green"))
+        console.print()
+    style = "bold red" if any(not r.ok for r in reports) else "bold green"
+    console.print(Text(summary_line(reports), style=style))
+
+
+def render_rules(console: Console) -> None:
+    """`malark rules`: the catalogue as a table (code, severity, title, periods); the
+    explanations are in `docs/rules.md`."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="Regelkatalog (förklaringar: docs/rules.md)", title_justify="left")
+    table.add_column("Kod", no_wrap=True)
+    table.add_column("Allvarlighet", no_wrap=True)
+    table.add_column("Regel")
+    table.add_column("Perioder")
+    for rule in CATALOGUE.values():
+        style = SEVERITY_STYLE[rule.severity]
+        table.add_row(Text(rule.code, style=style), Text(SEVERITY_SV[rule.severity], style=style),
+                      rule.title, rule.periods)
+    console.print(table)

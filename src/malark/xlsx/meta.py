@@ -1,0 +1,183 @@
+"""The very hidden `_malark` sheet: metadata, the read-only snapshot and its fingerprint.
+
+Layout (`Fält | Värde`, header in row 1): the SPEC fields in `contract.META_FIELDS` order,
+then `kind` (`committee` or `consolidated`), `gul_grans` (the yellow threshold the
+Trafikljus formulas read through the defined name `GulGrans`), `snapshot_sha256` and the
+snapshot itself as JSON split over `snapshot_1`, `snapshot_2`, … (an Excel cell holds
+at most 32,767 characters).
+
+The snapshot is what the model decided and the committee may not change: the KF goals
+addressed to the committee, the model-set KF indicators and the committee list. With it a
+workbook can be validated on its own (the ribbon button has no model), and
+`snapshot_sha256` shows when the snapshot itself was edited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from malark.core.contract import GUL_GRANS_NAME, MAX_CELL_TEXT, META_FIELDS, Period
+from malark.core.model import Committee, GoalModel, Indicator, KfGoal
+
+__all__ = [
+    "GUL_GRANS_NAME",
+    "MetaError",
+    "Snapshot",
+    "WorkbookMeta",
+    "meta_from_rows",
+    "meta_rows",
+    "snapshot_for",
+]
+
+GUL_GRANS_FIELD = "gul_grans"
+KIND_FIELD = "kind"
+SNAPSHOT_HASH_FIELD = "snapshot_sha256"
+_SNAPSHOT_PREFIX = "snapshot_"
+_CHUNK = MAX_CELL_TEXT - 767
+
+
+class MetaError(ValueError):
+    """`_malark` is missing fields or cannot be parsed; the message is Swedish. `field`
+    names the `Fält` whose value could not be read, when one could not."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class Snapshot(BaseModel):
+    """Read-only content the committee workbook was generated with."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    vision: str
+    committees: tuple[Committee, ...]
+    kf_goals: tuple[KfGoal, ...]
+    """The KF goals addressed to this committee (all goals in a consolidated workbook)."""
+    kf_indicators: tuple[Indicator, ...]
+    """Model-set KF indicators pre-filled in this workbook (coordinated goals only)."""
+    deadline: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":"))
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+
+
+class WorkbookMeta(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    format_version: int
+    kommun: str
+    kommunkod: str
+    budgetår: int
+    period: Period
+    nämnd: str | None = None
+    """The committee id; None in a consolidated workbook."""
+    generated_at: datetime
+    model_fingerprint: str
+    malark_version: str
+    kind: Literal["committee", "consolidated"] = "committee"
+    gul_grans: float
+    snapshot: Snapshot
+    snapshot_sha256: str
+
+    @property
+    def snapshot_intact(self) -> bool:
+        return self.snapshot.sha256() == self.snapshot_sha256
+
+
+def snapshot_for(model: GoalModel, committee_id: str | None) -> Snapshot:
+    """The snapshot a committee's workbook carries (all goals when `committee_id` is None)."""
+    if committee_id is None:
+        goals, indicators = model.kf_goals, model.kf_indicators
+    else:
+        goals = model.goals_addressed_to(committee_id)
+        coordinated = {g.id for g in model.goals_coordinated_by(committee_id)}
+        indicators = tuple(i for i in model.kf_indicators if i.goal_id in coordinated)
+    return Snapshot(
+        vision=model.vision,
+        committees=model.committees,
+        kf_goals=goals,
+        kf_indicators=indicators,
+        deadline=model.deadline.isoformat() if model.deadline else None,
+    )
+
+
+def meta_rows(meta: WorkbookMeta) -> list[tuple[str, Any]]:
+    """`(Fält, Värde)` rows for the `_malark` sheet, below its header row."""
+    values = meta.model_dump(mode="json")
+    rows: list[tuple[str, Any]] = [(name, values[name]) for name in META_FIELDS]
+    rows.append((KIND_FIELD, meta.kind))
+    rows.append((GUL_GRANS_FIELD, meta.gul_grans))
+    rows.append((SNAPSHOT_HASH_FIELD, meta.snapshot_sha256))
+    text = meta.snapshot.to_json()
+    for number, start in enumerate(range(0, max(len(text), 1), _CHUNK), start=1):
+        rows.append((f"{_SNAPSHOT_PREFIX}{number}", text[start:start + _CHUNK]))
+    return rows
+
+
+def gul_grans_row(rows: list[tuple[str, Any]]) -> int:
+    """Excel row number (header = row 1) of the `gul_grans` value in `meta_rows` output."""
+    return 2 + [name for name, _ in rows].index(GUL_GRANS_FIELD)
+
+
+def meta_from_rows(rows: list[list[Any]]) -> WorkbookMeta:
+    """Parse the `_malark` sheet's rows (header included). Raises `MetaError`."""
+    fields: dict[str, Any] = {}
+    chunks: dict[int, str] = {}
+    for row in rows[1:]:
+        if len(row) < 2 or not isinstance(row[0], str) or not row[0]:
+            continue
+        name, value = row[0].strip(), row[1]
+        if name.startswith(_SNAPSHOT_PREFIX) and name[len(_SNAPSHOT_PREFIX):].isdigit():
+            chunks[int(name[len(_SNAPSHOT_PREFIX):])] = "" if value is None else str(value)
+        else:
+            fields[name] = value
+    missing = [n for n in (*META_FIELDS, GUL_GRANS_FIELD, SNAPSHOT_HASH_FIELD) if n not in fields]
+    missing = [n for n in missing if n != "nämnd"]
+    if missing or not chunks:
+        names = missing or ["snapshot"]
+        raise MetaError(("fältet " if len(names) == 1 else "fälten ") + ", ".join(names)
+                        + " saknas i _malark")
+    if isinstance(fields.get("format_version"), float):
+        fields["format_version"] = int(fields["format_version"])
+    if isinstance(fields.get("budgetår"), float):
+        fields["budgetår"] = int(fields["budgetår"])
+    if fields.get("nämnd") in ("", None):
+        fields["nämnd"] = None
+    for key in ("kommunkod", "model_fingerprint", "malark_version", "snapshot_sha256"):
+        if isinstance(fields.get(key), float):
+            fields[key] = str(int(fields[key]))
+    first_chunk = f"{_SNAPSHOT_PREFIX}{min(chunks)}"
+    try:
+        fields["snapshot"] = Snapshot.model_validate_json("".join(chunks[k] for k in sorted(chunks)))
+    except ValidationError as error:
+        raise MetaError(f"ögonblicksbilden ({first_chunk}) i _malark kan inte tolkas",
+                        first_chunk) from error
+    try:
+        return WorkbookMeta.model_validate(fields)
+    except ValidationError as error:
+        location = error.errors()[0]["loc"]
+        name = str(location[0]) if location else None
+        if name is None or name == "snapshot":
+            raise MetaError(f"_malark kan inte tolkas ({error.error_count()} fel)") from error
+        shown = "" if fields.get(name) is None else str(fields[name]).strip()
+        raise MetaError(f"fältet {name} i _malark har värdet \"{shown}\", som inte kan tolkas",
+                        name) from error
+
+
+def format_version_of(rows: list[list[Any]]) -> Any:
+    """The raw `format_version` value, read before anything else is trusted."""
+    for row in rows[1:]:
+        if row and row[0] == "format_version":
+            return row[1] if len(row) > 1 else None
+    return None
+

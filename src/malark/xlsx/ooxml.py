@@ -1,0 +1,89 @@
+"""The structure of an OOXML spreadsheet package, read without trusting it.
+
+`sheet_parts` maps the sheets `xl/workbook.xml` lists to their zip entries through the
+package relationships (defusedxml, DTDs forbidden).
+Problems raise `PackageError` with a Swedish reason; `malark.xlsx.safety` turns it into S001.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+
+import defusedxml.ElementTree as SafeET
+
+__all__ = ["PackageError", "SheetPart", "relationships", "sheet_parts", "workbook_part"]
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OFFICE_DOCUMENT = "/officeDocument"
+
+
+class PackageError(ValueError):
+    """The package's structure is broken; the message is a Swedish reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetPart:
+    """A sheet as `xl/workbook.xml` lists it, with the zip entry holding it."""
+
+    name: str
+    part: str | None
+    """Zip entry name (e.g. `xl/worksheets/sheet1.xml`); None when the link is broken."""
+    state: str = "visible"
+
+
+def _parse(package: zipfile.ZipFile, part: str):
+    try:
+        return SafeET.fromstring(package.read(part), forbid_dtd=True)
+    except KeyError as error:
+        raise PackageError(f"delen {part} saknas") from error
+    except Exception as error:  # noqa: BLE001 - ParseError and defusedxml's refusals
+        raise PackageError(f"delen {part} är skadad") from error
+
+
+def relationships(package: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id → (type, target entry name) for `part` (an empty dict when none)."""
+    folder, base = posixpath.split(part)
+    rels_part = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_part not in package.NameToInfo:
+        return {}
+    result = {}
+    for rel in _parse(package, rels_part).iter(f"{_NS_PKG_REL}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            resolved = target
+        elif target.startswith("/"):
+            resolved = target.lstrip("/")
+        else:
+            resolved = posixpath.normpath(posixpath.join(folder, target))
+        result[rel.get("Id", "")] = (rel.get("Type", ""), resolved)
+    return result
+
+
+def workbook_part(package: zipfile.ZipFile) -> str:
+    """The zip entry of the workbook part (normally `xl/workbook.xml`)."""
+    for rel_type, target in relationships(package, "").values():
+        if rel_type.endswith(_OFFICE_DOCUMENT):
+            return target
+    if "xl/workbook.xml" in package.NameToInfo:
+        return "xl/workbook.xml"
+    raise PackageError("filen är inte en Excel-arbetsbok (arbetsboksdelen saknas)")
+
+
+def sheet_parts(package: zipfile.ZipFile) -> list[SheetPart]:
+    """The sheets `xl/workbook.xml` lists, in order, with their zip entries."""
+    part = workbook_part(package)
+    if part.lower().endswith(".bin"):
+        raise PackageError("filen är sparad som binär arbetsbok (.xlsb)")
+    rels = relationships(package, part)
+    root = _parse(package, part)
+    sheets = []
+    for sheet in root.iter(f"{_NS_MAIN}sheet"):
+        target = rels.get(sheet.get(f"{_NS_REL}id", ""), ("", None))[1]
+        if target not in package.NameToInfo:
+            target = None
+        sheets.append(SheetPart(sheet.get("name", ""), target, sheet.get("state", "visible")))
+    return sheets

@@ -1,0 +1,360 @@
+"""Inspecting a returned file before anything parses it (S001, S009, S010).
+
+`inspect_file` looks at the bytes first and parses as little as it can:
+
+- the size of the file, and its magic bytes: a zip (xlsx/xlsm), an OLE2 container
+  (password-protected OOXML carries an `EncryptionInfo`/`EncryptedPackage` stream, a legacy
+  `.xls` a `Workbook`/`Book` stream), a PDF, or something else → S001 with what to do;
+- the zip's end-of-central-directory record before `zipfile` reads the directory (entry
+  count and directory size), then every entry's declared sizes and compression ratio,
+  and then each entry's real inflated size, streamed with a cap, so a zip bomb or a
+  directory that lies about sizes is refused (S009) without ever holding it in memory;
+- every XML part for `<!DOCTYPE`/`<!ENTITY` (XML bombs, S009); python-calamine itself
+  does not expand entities (it fails on them), and malark's own XML parsing goes
+  through defusedxml with DTDs forbidden;
+- the extent of every worksheet (rows × columns of cells holding something), because
+  calamine builds a dense range: one cell in XFD1048576 would ask for 17 billion cells;
+- macros, Excel 4 macro sheets, ActiveX/embedded objects, external links, data
+  connections and sheets named like an xlwings configuration (`xlwings.conf`, `*.conf`,
+  which could redirect the ribbon button's Python interpreter) → S010 warnings.
+
+`inspect_file` never raises; what it finds is in `Inspection.findings`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from malark.core.contract import column_letter
+from malark.core.errors import os_reason
+from malark.core.findings import Finding, rule
+from malark.xlsx.ooxml import PackageError, SheetPart, sheet_parts
+from malark.xlsx.sheet_xml import sheet_extent
+
+__all__ = [
+    "DEFAULT_LIMITS", "Inspection", "Limits", "SheetPart", "inspect_file", "is_xlwings_conf",
+    "ole_stream_names",
+]
+
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_bytes: int = 50 * _MB
+    max_entries: int = 2000
+    max_entry_bytes: int = 50 * _MB
+    """Inflated size of one zip entry."""
+    max_total_bytes: int = 150 * _MB
+    """Inflated size of all entries together."""
+    max_ratio: float = 100.0
+    """Inflated / compressed size, judged for entries above `ratio_floor_bytes`."""
+    ratio_floor_bytes: int = 1 * _MB
+    max_sheet_cells: int = 250_000
+    """Rows × columns of one worksheet (calamine allocates the whole rectangle)."""
+    max_total_cells: int = 500_000
+    max_formulas: int = 100_000
+    """Formula cells in one data sheet (a committee workbook has a few thousand)."""
+
+
+DEFAULT_LIMITS = Limits()
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_SAVE_AS_XLSX = "Öppna filen i Excel och spara den som Excel-arbetsbok (.xlsx) utan lösenord."
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_CHUNK = 256 * 1024
+
+
+@dataclass(slots=True)
+class Inspection:
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    readable: bool = False
+    """True when the file may be handed to a parser."""
+    content: bytes | None = None
+    sha256: str | None = None
+    package: zipfile.ZipFile | None = None
+    sheets: list[SheetPart] = field(default_factory=list)
+
+    def part(self, name: str) -> bytes:
+        """An entry's bytes (its size was checked by `inspect_file`)."""
+        assert self.package is not None
+        return self.package.read(name)
+
+
+class _Refused(Exception):
+    """Stops the inspection with one finding."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def inspect_file(path: Path | str, *, display_name: str | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> Inspection:
+    """Inspect `path` without trusting it; never raises."""
+    name = display_name or str(path)
+    inspection = Inspection(file=name)
+    try:
+        _inspect(Path(path), inspection, limits)
+        inspection.readable = True
+    except _Refused as refused:
+        inspection.findings.append(refused.finding)
+        inspection.package = None
+    except Exception as error:  # noqa: BLE001 - a hostile file must never give a traceback
+        inspection.findings.append(_unreadable(name, f"filen är skadad ({type(error).__name__})"))
+        inspection.package = None
+    return inspection
+
+
+def _unreadable(file: str, reason: str, what_to_do: str = _SAVE_AS_XLSX) -> Finding:
+    return rule("S001").finding(file=file, reason=reason, what_to_do=what_to_do)
+
+
+def _unsafe(file: str, reason: str) -> _Refused:
+    return _Refused(rule("S009").finding(file=file, reason=reason))
+
+
+def _inspect(path: Path, inspection: Inspection, limits: Limits) -> None:
+    name = inspection.file
+    try:
+        if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
+            raise _Refused(_unreadable(name, "det är ingen vanlig fil",
+                                       "Ange sökvägen till själva Excel-filen."))
+        with path.open("rb") as handle:
+            content = handle.read(limits.max_file_bytes + 1)
+        if len(content) > limits.max_file_bytes:
+            size = max(path.stat().st_size, len(content))
+            raise _unsafe(name, f"filen är {_size(size)}, större än gränsen "
+                                f"{_size(limits.max_file_bytes)}")
+    except OSError as error:
+        raise _Refused(_unreadable(name, f"filen kan inte öppnas ({os_reason(error)})",
+                                   "Kontrollera att filen finns och inte är öppen i ett annat "
+                                   "program.")) from error
+    inspection.content = content
+    inspection.sha256 = hashlib.sha256(content).hexdigest()
+    _check_magic(name, content)
+    package = _open_zip(name, content, limits)
+    _check_entries(name, content, package, limits)
+    inspection.package = package
+    try:
+        inspection.sheets = sheet_parts(package)
+    except PackageError as error:
+        raise _Refused(_unreadable(name, str(error))) from error
+    _check_sheet_extents(name, package, inspection.sheets, limits)
+    inspection.findings.extend(_active_content(name, package, inspection.sheets))
+
+
+# --- what kind of file is it? -----------------------------------------------------------
+
+def _check_magic(name: str, content: bytes) -> None:
+    head = content[:8]
+    if head.startswith(_ZIP_MAGICS):
+        return
+    if head == _OLE_MAGIC:
+        raise _Refused(_ole_finding(name, content))
+    if head.startswith(b"%PDF"):
+        raise _Refused(_unreadable(name, "filen är en PDF, inte en Excel-arbetsbok",
+                                   "Skicka in själva Excel-filen (.xlsx), inte en PDF-utskrift."))
+    if not content:
+        raise _Refused(_unreadable(name, "filen är tom"))
+    raise _Refused(_unreadable(name, "filen är inte en Excel-arbetsbok (.xlsx)"))
+
+
+def ole_stream_names(content: bytes) -> set[str]:
+    """Lower-cased names of the streams and storages in an OLE2 (CFB) container."""
+    try:
+        import olefile
+
+        with olefile.OleFileIO(io.BytesIO(content)) as ole:
+            return {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=True)}
+    except Exception:  # noqa: BLE001 - a broken directory: fall back to the raw names
+        names = ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book")
+        return {n.lower() for n in names if n.encode("utf-16-le") in content}
+
+
+def _ole_finding(name: str, content: bytes) -> Finding:
+    streams = {s.rsplit("/", 1)[-1] for s in ole_stream_names(content)}
+    if streams & {"encryptioninfo", "encryptedpackage"}:
+        return _unreadable(
+            name, "filen är lösenordsskyddad (krypterad)",
+            "Öppna filen i Excel, ta bort lösenordet (Arkiv > Info > Skydda arbetsbok > "
+            "Kryptera med lösenord, töm fältet) och spara som .xlsx utan lösenord.")
+    if streams & {"workbook", "book"}:
+        return _unreadable(name, "filen är sparad i det gamla Excel-formatet .xls")
+    return _unreadable(name, "filen är ett äldre Office-dokument, inte en Excel-arbetsbok")
+
+
+# --- the zip container ------------------------------------------------------------------
+
+def _open_zip(name: str, content: bytes, limits: Limits) -> zipfile.ZipFile:
+    entries, directory_size = _central_directory_size(content)
+    if entries is None:
+        raise _Refused(_unreadable(name, "filen är skadad eller ofullständig (zip-strukturen "
+                                         "saknas)"))
+    if entries > limits.max_entries or directory_size > limits.max_entries * 1024:
+        raise _unsafe(name, f"filen har för många delar ({entries}, gränsen är "
+                            f"{limits.max_entries})")
+    try:
+        package = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
+        raise _Refused(_unreadable(name, "filen är skadad eller ofullständig")) from error
+    if len(package.infolist()) > limits.max_entries:
+        raise _unsafe(name, f"filen har för många delar (gränsen är {limits.max_entries})")
+    names = [info.filename.lower() for info in package.infolist()]
+    if len(set(names)) != len(names):  # which copy would a parser read?
+        raise _unsafe(name, "filen innehåller samma del flera gånger")
+    return package
+
+
+def _central_directory_size(content: bytes) -> tuple[int | None, int]:
+    """(entry count, directory bytes) from the end-of-central-directory record."""
+    at = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 65535))
+    if at < 0 or len(content) < at + 22:
+        return None, 0
+    _, _, _, total, directory_size, _, _ = struct.unpack("<4sHHHHII", content[at:at + 20])
+    if total == 0xFFFF or directory_size == 0xFFFFFFFF:  # zip64: read its own record
+        locator = content.rfind(b"PK\x06\x07", 0, at)
+        if locator < 0:
+            return None, 0
+        (offset,) = struct.unpack("<Q", content[locator + 8:locator + 16])
+        record = content[offset:offset + 56]
+        if not record.startswith(b"PK\x06\x06") or len(record) < 56:
+            return None, 0
+        total, directory_size = struct.unpack("<QQ", record[32:48])
+    return total, directory_size
+
+
+def _check_entries(name: str, content: bytes, package: zipfile.ZipFile, limits: Limits) -> None:
+    total = 0
+    for info in package.infolist():
+        if info.flag_bits & 0x1:
+            raise _Refused(_unreadable(name, "delar av filen är krypterade"))
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _unsafe(name, f"delen {info.filename} använder en okänd komprimering")
+        total += info.file_size
+        if info.file_size > limits.max_entry_bytes:
+            raise _unsafe(name, f"delen {info.filename} packas upp till mer än "
+                                f"{_size(limits.max_entry_bytes)}")
+        if total > limits.max_total_bytes:
+            raise _unsafe(name, f"filen packas upp till mer än {_size(limits.max_total_bytes)}")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
+            raise _unsafe(name, f"delen {info.filename} är misstänkt hårt komprimerad "
+                                f"({ratio:.0f}:1, zip-bomb)")
+    for info in package.infolist():
+        _check_entry_content(name, content, info)
+
+
+def _size(count: int) -> str:
+    return f"{count / _MB:.0f} MB" if count >= _MB else f"{max(count // 1024, 1)} kB"
+
+
+def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> None:
+    """Inflate one entry in chunks: it must not grow past its declared size, and an XML
+    part must not declare a DTD or entities."""
+    is_xml = info.filename.lower().endswith(_XML_SUFFIXES)
+    produced, tail = 0, b""
+    for chunk in _inflate(name, content, info):
+        produced += len(chunk)
+        if produced > info.file_size:
+            raise _unsafe(name, f"delen {info.filename} är större än zip-katalogen anger")
+        if is_xml:
+            window = tail + chunk
+            if any(marker in window for marker in _DTD_MARKERS):
+                raise _unsafe(name, f"delen {info.filename} innehåller en DTD eller "
+                                    "entitetsdeklarationer (XML-bomb)")
+            tail = window[-24:]
+
+
+def _inflate(name: str, content: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    start = info.header_offset
+    header = content[start:start + 30]
+    if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
+        raise _Refused(_unreadable(name, "filen är skadad eller ofullständig"))
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    data_start = start + 30 + name_length + extra_length
+    raw = memoryview(content)[data_start:data_start + info.compress_size]
+    if len(raw) < info.compress_size:
+        raise _Refused(_unreadable(name, "filen är ofullständig (avkortad)"))
+    if info.compress_type == zipfile.ZIP_STORED:
+        yield bytes(raw)
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        for offset in range(0, len(raw), _CHUNK):
+            pending = bytes(raw[offset:offset + _CHUNK])
+            while pending:
+                yield inflater.decompress(pending, _CHUNK)
+                pending = inflater.unconsumed_tail
+        yield inflater.flush()
+    except zlib.error as error:
+        raise _Refused(_unreadable(name, "filen är skadad (en del går inte att packa upp)")) from error
+
+
+def _check_sheet_extents(name: str, package: zipfile.ZipFile, sheets: list[SheetPart],
+                         limits: Limits) -> None:
+    total = 0
+    for sheet in sheets:
+        if sheet.part is None:
+            continue
+        rows, columns = sheet_extent(package.read(sheet.part), limits.max_sheet_cells)
+        total += rows * columns
+        if rows * columns > limits.max_sheet_cells or total > limits.max_total_cells:
+            raise _unsafe(name, f"bladet {sheet.name} är för stort (minst {rows} rader × "
+                                f"{columns} kolumner): något är ifyllt långt ner, till rad "
+                                f"{rows}, eller långt ut till höger, till kolumn "
+                                f"{column_letter(columns)}. Töm de cellerna i Excel")
+
+
+# --- macros, links and configuration sheets (S010) --------------------------------------
+
+def is_xlwings_conf(sheet_name: str) -> bool:
+    return sheet_name.strip().lower().endswith(".conf")
+
+
+def _active_content(name: str, package: zipfile.ZipFile, sheets: list[SheetPart]) -> list[Finding]:
+    entries = [n.lower() for n in package.namelist()]
+    content_types = package.read("[Content_Types].xml") if "[content_types].xml" in entries else b""
+    s010 = rule("S010")
+    remove = "Ta bort dem och spara som Excel-arbetsbok (.xlsx) innan du skickar in filen."
+    found = []
+    if (any(n.endswith("vbaproject.bin") or "/macrosheets/" in n for n in entries)
+            or b"macroenabled" in content_types.lower()):
+        found.append(s010.finding(file=name, what="makron (VBA eller Excel 4-makroblad)",
+                                  what_to_do=remove))
+    if any(n.startswith(("xl/activex/", "xl/embeddings/")) for n in entries):
+        found.append(s010.finding(file=name, what="inbäddade objekt eller ActiveX-kontroller",
+                                  what_to_do=remove))
+    if any(n.startswith("xl/externallinks/") for n in entries):
+        found.append(s010.finding(file=name, what="länkar till andra arbetsböcker (externa länkar)",
+                                  what_to_do="Bryt länkarna (Data > Redigera länkar > Bryt länk) "
+                                             "och spara filen igen."))
+    if "xl/connections.xml" in entries:
+        found.append(s010.finding(file=name, what="externa dataanslutningar", what_to_do=remove))
+    for sheet in sheets:
+        if is_xlwings_conf(sheet.name):
+            found.append(s010.finding(
+                file=name, sheet=sheet.name,
+                what=f"bladet {sheet.name}, som kan styra om vilket Python-program "
+                     "Validera-knappen kör",
+                what_to_do="Ta bort bladet och spara filen igen."))
+        elif sheet.name.strip().lower().endswith(".py"):
+            found.append(s010.finding(
+                file=name, sheet=sheet.name,
+                what=f"bladet {sheet.name}, som xlwings kan köra som Python-kod",
+                what_to_do="Ta bort bladet och spara filen igen."))
+    return found
