@@ -12,13 +12,10 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from malark.xlsx.workbook import WorkbookData
-
-TODAY_PLAN = date(2027, 3, 1)
-TODAY_T1 = date(2027, 5, 2)
 
 PLAN_BUN: dict[str, Any] = {
     # Nämndmål: Id | KF-mål | Perspektiv | Målformulering | Ansvarig | Startår | Slutår
@@ -61,7 +58,7 @@ T1_KS: dict[str, Any] = {
     "KF-mål!E4": "Gul", "KF-mål!F4": "Resultatet är lägre än budget efter T1.",
     "KF-mål!E5": "Grön", "KF-mål!F5": "Investeringarna är självfinansierade.",
     "KF-mål!E6": "Grön", "KF-mål!F6": "Medarbetarenkäten visar förbättring.",
-    **{f"KF-mål!G{row}": "Nämnden har genomfört det som planerades." for row in range(2, 8)},
+    **{f"KF-mål!H{row}": "Nämnden har genomfört det som planerades." for row in range(2, 8)},
     # Utfall (K) of the model indicators KF1-I1, KF3-I1, KF4-I1, KF5-I1, KF5-I2
     "Indikatorer!K2": 76, "Indikatorer!K3": 1.8, "Indikatorer!K4": 100, "Indikatorer!K5": 80,
     "Indikatorer!K6": 6.4,
@@ -113,13 +110,13 @@ def edited(data: WorkbookData, changes: Mapping[str, Any], *,
     return result
 
 
-def check_keys(data: WorkbookData, *, model=None, period=None, today: date) -> set[tuple]:
+def check_keys(data: WorkbookData, *, model=None, period=None) -> set[tuple]:
     """`(code, sheet, cell)` of every finding, running each check on its own and holding
     it to the codes it declares."""
     from malark.validate.checks import CHECKS, Context
     from malark.validate.submission import parse_submission
 
-    context = Context(parse_submission(data), model=model, period=period, today=today)
+    context = Context(parse_submission(data), model=model, period=period)
     keys = {f.key() for f in data.findings}
     for item in CHECKS:
         if item.needs_meta and not context.usable:

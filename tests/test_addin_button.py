@@ -39,7 +39,6 @@ from tests.addin_fake import (
     FakeSheet,
     FakeSheets,
 )
-from tests.filled_workbooks import TODAY_T1
 from tests.helpers import edit
 
 xw = pytest.importorskip("xlwings")
@@ -191,7 +190,7 @@ def _variants(filled_files, tmp_path) -> list[Path]:
     shutil.copy(filled_files["t1"], t1)
     shutil.copy(filled_files["plan"], plan)
     broken = edit(t1, {"Indikatorer!K2": "85,5", "Indikatorer!K3": "=1+1", "Indikatorer!K4": "#DIV/0!",
-                       "KF-mål!E2": "Blå", "KF-mål!G3": None},
+                       "KF-mål!E2": "Blå", "KF-mål!H3": None},
                   out=tmp_path / "t1_fel.xlsx")
     plan_broken = edit(plan, {"Nämndmål!D2": "Vi ska verka för trygghet", "Nämndmål!E3": None,
                               "Aktiviteter!E2": "2027-13-45"}, out=tmp_path / "plan_fel.xlsx")
@@ -248,7 +247,7 @@ def _values(book: FakeBook) -> dict:
 
 def test_button_writes_results_marks_cells_and_summarises(broken_book):
     before = _values(broken_book)
-    result = button.run_button(broken_book, today=TODAY_T1)
+    result = button.run_button(broken_book)
     assert (result.errors, result.failed) == (2, False) and result.marked == 2
     assert _values(broken_book) == before  # no value the user typed changed
     results = broken_book.sheets[0]
@@ -271,11 +270,11 @@ def test_second_run_clears_only_its_own_marks(broken_book):
     kf, ind = broken_book.sheets["KF-mål"], broken_book.sheets["Indikatorer"]
     kf._cell(2, 5).color = (1, 2, 3)  # the user's own fill on E2, to be restored
     kf._cell(3, 7).note = "Min egen anteckning"  # G3: the user's note stays
-    button.run_button(broken_book, today=TODAY_T1)
+    button.run_button(broken_book)
     assert kf._peek("E2").color == MARK_COLOURS[Severity.ERROR]
     kf._set("E2", "Grön")  # the user fixes E2 …
     ind._cell(2, 11).color = (9, 9, 9)  # … and recolours K2, which is still wrong
-    result = button.run_button(broken_book, today=TODAY_T1)
+    result = button.run_button(broken_book)
     assert result.errors == 1
     assert kf._peek("E2").color == (1, 2, 3) and kf._peek("E2").note is None
     assert kf._peek("G3").note == "Min egen anteckning"
@@ -283,14 +282,14 @@ def test_second_run_clears_only_its_own_marks(broken_book):
     registry = broken_book.sheets[0].range((2, REGISTRY_COLUMN), (3, REGISTRY_COLUMN + 2)).value
     assert registry == [["Indikatorer", "K2", "#090909"], [None, None, None]]
     ind._set("K2", 85.0)  # fixed: the user's fill comes back
-    assert button.run_button(broken_book, today=TODAY_T1).errors == 0
+    assert button.run_button(broken_book).errors == 0
     assert ind._peek("K2").color == (9, 9, 9) and ind._peek("K2").note is None
     assert [s.name for s in broken_book.sheets].count(SHEET_RESULTS) == 1
 
 
 def test_clean_workbook_says_it_can_be_sent(filled_files):
     book = book_from_file(filled_files["t1"])
-    result = button.run_button(book, today=TODAY_T1)
+    result = button.run_button(book)
     assert result.message == "Inga fel – filen kan skickas in."
     assert book.app._alerts[-1][2] == "info"
     assert book.sheets[0]._peek("F2").value.startswith("Inga fel eller varningar")
@@ -299,7 +298,7 @@ def test_clean_workbook_says_it_can_be_sent(filled_files):
 def test_password_protected_sheet_is_left_alone_and_counted(broken_book):
     api_ = broken_book.sheets["KF-mål"].api
     api_.password = "hemligt"
-    result = button.run_button(broken_book, today=TODAY_T1)
+    result = button.run_button(broken_book)
     assert result.unmarked == 1 and result.marked == 1
     assert broken_book.sheets["KF-mål"]._peek("E2").color is None
     assert "1 cell kunde inte markeras" in result.message
@@ -315,7 +314,7 @@ def test_hidden_sheets_are_not_marked(broken_book):
 
 
 def test_mark_limit(broken_book):
-    report = api.validate_workbook_data(read_book(broken_book), today=TODAY_T1)
+    report = api.validate_workbook_data(read_book(broken_book))
     outcome = apply_marks(broken_book.sheets, report.findings, limit=1)
     assert (len(outcome.marks), outcome.unmarked) == (1, 1)
 

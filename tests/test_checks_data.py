@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from malark.core.findings import Severity
 from malark.validate.validation import validate_workbook_data
 from malark.xlsx.reader import read_workbook
-from tests.filled_workbooks import TODAY_PLAN, TODAY_T1, check_keys, edited
+from tests.filled_workbooks import check_keys, edited
 from tests.helpers import edit
 
 
@@ -20,18 +20,18 @@ def _codes(keys, code):
 
 
 def plan(filled_data, changes, **kw):
-    return check_keys(edited(filled_data["plan"], changes, **kw), today=TODAY_PLAN)
+    return check_keys(edited(filled_data["plan"], changes, **kw))
 
 
 def t1(filled_data, changes, **kw):
-    return check_keys(edited(filled_data["t1"], changes, **kw), today=TODAY_T1)
+    return check_keys(edited(filled_data["t1"], changes, **kw))
 
 
 @pytest.mark.parametrize("text", ["84,5", "84 %", "1 234,5", "\u22125", "84.5"])
 def test_d011_number_typed_as_text_is_accepted_and_reported(filled_data, text):
     # F4: BUN-3-I1's Utgångsvärde, unit mnkr (so no percent range applies)
     data = edited(filled_data["plan"], {"Indikatorer!F4": text})
-    report = validate_workbook_data(data, today=TODAY_PLAN)
+    report = validate_workbook_data(data)
     assert ("D011", "Indikatorer", "F4") in [f.key() for f in report.findings]
     assert not [f for f in report.findings if f.severity is not Severity.INFO
                 and f.cell == "F4" and f.code.startswith("D")]
@@ -39,13 +39,13 @@ def test_d011_number_typed_as_text_is_accepted_and_reported(filled_data, text):
 
 
 def test_d011_passes_on_real_numbers(filled_data):
-    assert not _codes(check_keys(filled_data["plan"], today=TODAY_PLAN), "D011")
+    assert not _codes(check_keys(filled_data["plan"]), "D011")
 
 
 def test_d001_text_that_is_not_a_number(filled_data):
     assert ("D001", "Indikatorer", "F2") in plan(filled_data, {"Indikatorer!F2": "åttiofyra"})
     assert ("D001", "Nämndmål", "G2") in plan(filled_data, {"Nämndmål!G2": "nästa år"})
-    assert not _codes(check_keys(filled_data["plan"], today=TODAY_PLAN), "D001")
+    assert not _codes(check_keys(filled_data["plan"]), "D001")
 
 
 def test_d002_percent_and_year_out_of_range(filled_data):
@@ -64,7 +64,7 @@ def test_d002_passes_for_a_model_change_measure(_example_project, tmp_path):
     path = api.generate(_example_project.model, tmp_path, period="T1", committees=["MBN"])[0]
     data = read_workbook(path)
     row = next(i for i, r in enumerate(data.rows["Indikatorer"], 1) if r[0] == "KF6-I1")
-    keys = check_keys(edited(data, {f"Indikatorer!K{row}": -35}), today=TODAY_T1)
+    keys = check_keys(edited(data, {f"Indikatorer!K{row}": -35}))
     assert not _codes(keys, "D002")
 
 
@@ -78,7 +78,7 @@ def test_d003_not_a_date(filled_data):
 def test_d004_value_not_in_list(filled_data):
     assert ("D004", "Aktiviteter", "G2") in plan(filled_data, {"Aktiviteter!G2": "Pågående"})
     assert ("D004", "Indikatorer", "E2") in plan(filled_data, {"Indikatorer!E2": "Högre"})
-    assert not _codes(check_keys(filled_data["plan"], today=TODAY_PLAN), "D004")
+    assert not _codes(check_keys(filled_data["plan"]), "D004")
 
 
 def test_d005_follow_up_requires_outcome_assessment_status(filled_data):
@@ -101,7 +101,7 @@ def test_d006_red_or_yellow_without_analysis(filled_data):
     assert ("D006", "Nämndmål", "I2") in t1(filled_data, {"Nämndmål!H2": "Gul",
                                                           "Nämndmål!I2": None})
     assert ("D006", "KF-mål", "F4") in t1(filled_data, {"KF-mål!F4": None})  # KF3 is Gul
-    assert not _codes(check_keys(filled_data["t1"], today=TODAY_T1), "D006")
+    assert not _codes(check_keys(filled_data["t1"]), "D006")
 
 
 def test_d007_red_without_actions(filled_data):
@@ -112,9 +112,27 @@ def test_d007_red_without_actions(filled_data):
 
 
 def test_d008_activity_past_end_date(filled_data):
-    late = {"Aktiviteter!F2": datetime(2027, 4, 30)}
+    late = {"Aktiviteter!F2": datetime(2027, 4, 29)}
     assert ("D008", "Aktiviteter", "G2") in t1(filled_data, late)
     assert not _codes(t1(filled_data, {**late, "Aktiviteter!G2": "Klar"}), "D008")
+
+
+def test_d008_compares_with_the_end_of_the_period_not_with_today(filled_data):
+    """T1 ends 30 April: an activity ending that day is not late at T1, whatever day the
+    check runs; at Plan (before the budget year) nothing of 2027 is late yet."""
+    assert not _codes(t1(filled_data, {"Aktiviteter!F2": datetime(2027, 4, 30)}), "D008")
+    assert not _codes(plan(filled_data, {"Aktiviteter!F2": datetime(2027, 1, 2)}), "D008")
+    assert ("D008", "Aktiviteter", "G2") in plan(filled_data, {"Aktiviteter!F2": datetime(2026, 12, 30),
+                                                             "Aktiviteter!E2": datetime(2026, 12, 1)})
+
+
+@pytest.mark.parametrize(("period", "expected"), [
+    ("Plan", date(2026, 12, 31)), ("T1", date(2027, 4, 30)), ("T2", date(2027, 8, 31)),
+    ("Helår", date(2027, 12, 31))])
+def test_period_reference_dates(period, expected):
+    from malark.core.contract import Period
+
+    assert Period(period).reference_date(2027) == expected
 
 
 def test_d009_formula_or_error_in_input_cell(filled_data):
@@ -124,7 +142,7 @@ def test_d009_formula_or_error_in_input_cell(filled_data):
     assert ("D009", "Indikatorer", "K7") in keys
     assert ("D005", "Indikatorer", "K7") in keys  # an error value is no outcome: still required
     # the Trafikljus formulas are not input cells
-    assert not _codes(check_keys(filled_data["t1"], today=TODAY_T1), "D009")
+    assert not _codes(check_keys(filled_data["t1"]), "D009")
 
 
 def test_d010_assessment_contradicts_lights(filled_data):
@@ -133,7 +151,7 @@ def test_d010_assessment_contradicts_lights(filled_data):
     # KS-1 Röd while its only indicator is green
     keys = t1(filled_data, {"Nämndmål!H2": "Röd", "Nämndmål!J2": "Åtgärder."})
     assert ("D010", "Nämndmål", "H2") in keys
-    assert not _codes(check_keys(filled_data["t1"], today=TODAY_T1), "D010")
+    assert not _codes(check_keys(filled_data["t1"]), "D010")
 
 
 def test_real_file_text_number_and_formula(filled_files, tmp_path):
@@ -142,7 +160,7 @@ def test_real_file_text_number_and_formula(filled_files, tmp_path):
     path = shutil.copy(filled_files["t1"], tmp_path / "ks.xlsx")
     edit(path, {"Indikatorer!K7": "91,5", "Indikatorer!K6": "=3+3"})
     data = read_workbook(path)
-    keys = {f.key() for f in validate_workbook_data(data, today=TODAY_T1).findings}
+    keys = {f.key() for f in validate_workbook_data(data).findings}
     assert ("D011", "Indikatorer", "K7") in keys
     assert ("D009", "Indikatorer", "K6") in keys
     assert data.rows["Indikatorer"][6][10] == "91,5"

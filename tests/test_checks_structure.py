@@ -8,7 +8,7 @@ import pytest
 from malark import api
 from malark.core.contract import Period
 from malark.core.model import KfGoal
-from tests.filled_workbooks import TODAY_PLAN, TODAY_T1, check_keys, edited
+from tests.filled_workbooks import check_keys, edited
 
 
 @pytest.fixture
@@ -17,11 +17,11 @@ def model(model_path):
 
 
 def plan_keys(data, **kw):
-    return check_keys(data, today=TODAY_PLAN, **kw)
+    return check_keys(data, **kw)
 
 
 def t1_keys(data, **kw):
-    return check_keys(data, today=TODAY_T1, **kw)
+    return check_keys(data, **kw)
 
 
 def _codes(keys, code):
@@ -111,7 +111,7 @@ def test_s008_duplicate_id_names_the_first_row(filled_data):
 
     data = edited(filled_data["plan"], {"Indikatorer!A3": "BUN-1-I1"})
     assert ("S008", "Indikatorer", "A3") in plan_keys(data)
-    finding = next(f for f in validate_workbook_data(data, today=TODAY_PLAN).findings
+    finding = next(f for f in validate_workbook_data(data).findings
                    if f.code == "S008")
     assert "rad 2" in finding.message
     assert not _codes(plan_keys(filled_data["plan"]), "S008")
@@ -121,7 +121,7 @@ def test_k005_empty_id_is_allowed_and_reported_as_info(filled_data):
     from malark.validate.validation import validate_workbook_data
 
     data = edited(filled_data["plan"], {"Aktiviteter!A3": None})
-    report = validate_workbook_data(data, today=TODAY_PLAN)
+    report = validate_workbook_data(data)
     assert [(f.key(), f.severity.value) for f in report.findings] == [
         (("K005", "Aktiviteter", "A3"), "info")]
     assert report.ok

@@ -91,7 +91,7 @@ def _small_consolidation() -> Consolidation:
                          "Analys", "Åtgärd"]]
     rows["Indikatorer"] = [["BUN", "BUN-1-I1", "BUN-1", "Andel", "%", "Högre är bättre", 80, 2026,
                             90, 2028, None, 70, 1, None, None]]
-    rows["KF-mål"] = [["KS", "KF1", "Medborgare", "Trygghet", "KS", "Gul", "Analys", None]]
+    rows["KF-mål"] = [["KS", "KF1", "Medborgare", "Trygghet", "KS", "Gul", "Analys", None, None]]
     return Consolidation(model=model, period=Period.T1, rows=rows, submissions=[])
 
 
@@ -167,8 +167,8 @@ def test_roll_up_worst_assessment_then_indicator_lights_then_blank():
 def test_deviations_are_every_red_and_yellow_goal_worst_first():
     model = example_model()
     rows = _rows(**{
-        "KF-mål": [["KS", "KF1", "Medborgare", "Trygghet", "KS", "Gul", "Analys KS", None],
-                   ["BUN", "KF1", "Medborgare", "Trygghet", "KS", None, None, "Bidrag"]],
+        "KF-mål": [["KS", "KF1", "Medborgare", "Trygghet", "KS", "Gul", "Analys KS", None, None],
+                   ["BUN", "KF1", "Medborgare", "Trygghet", "KS", None, None, None, "Bidrag"]],
         "Nämndmål": [_goal("SN", "SN-1", "KF1", "Gul", "a"), _goal("BUN", "BUN-1", "KF1", "Grön"),
                      _goal("BUN", "BUN-2", "KF1", "Röd", "b", "c"),
                      _goal("KS", "KS-1", "KF3", "Röd", "d", "e")],

@@ -15,7 +15,7 @@ from malark.xlsx.meta import meta_from_rows
 
 SPEC_HEADERS = {
     "KF-mål": ["Id", "Perspektiv", "Målformulering", "Samordnande nämnd", "Bedömning", "Analys",
-               "Bidrag"],
+               "Åtgärder", "Bidrag"],
     "Nämndmål": ["Id", "KF-mål", "Perspektiv", "Målformulering", "Ansvarig", "Startår", "Slutår",
                  "Bedömning", "Analys", "Åtgärder"],
     "Indikatorer": ["Id", "Mål", "Indikator", "Enhet", "Riktning", "Utgångsvärde", "Utgångsår",
@@ -136,7 +136,7 @@ def test_dropdowns_and_validations_exactly_as_spec(ks):
 
 def test_free_text_columns_carry_an_input_message(ks):
     snap, _ = ks
-    expected = {"KF-mål": ["Analys", "Bidrag"],
+    expected = {"KF-mål": ["Analys", "Åtgärder", "Bidrag"],
                 "Nämndmål": ["Id", "Målformulering", "Ansvarig", "Analys", "Åtgärder"],
                 "Indikatorer": ["Id", "Kommentar"],
                 "Aktiviteter": ["Id", "Aktivitet", "Ansvarig", "Kommentar"]}
@@ -217,7 +217,8 @@ def test_kf_goals_only_addressed_and_coordinated_marked(ks):
         coordinated = goal.coordinator == "KS"
         assert sheet["locked"][f"E{row}"] is (not coordinated)  # Bedömning
         assert sheet["locked"][f"F{row}"] is (not coordinated)  # Analys
-        assert sheet["locked"][f"G{row}"] is False              # Bidrag
+        assert sheet["locked"][f"G{row}"] is (not coordinated)  # Åtgärder
+        assert sheet["locked"][f"H{row}"] is False              # Bidrag
         assert all(sheet["locked"][f"{c}{row}"] for c in "ABCD")
     assert sheet["max_row"] == 1 + len(goals)
 

@@ -309,7 +309,7 @@ SPEC_CONSOLIDATED = ["Översikt", "KF-mål", "Nämndmål", "Indikatorer", "Aktiv
                      "Avvikelser", "Inlämningar", "Valideringsfynd", "_malark"]
 SPEC_SECTION_3 = {
     "KF-mål": ["Id", "Perspektiv", "Målformulering", "Samordnande nämnd", "Bedömning", "Analys",
-               "Bidrag"],
+               "Åtgärder", "Bidrag"],
     "Nämndmål": ["Id", "KF-mål", "Perspektiv", "Målformulering", "Ansvarig", "Startår", "Slutår",
                  "Bedömning", "Analys", "Åtgärder"],
     "Indikatorer": ["Id", "Mål", "Indikator", "Enhet", "Riktning", "Utgångsvärde", "Utgångsår",
@@ -450,23 +450,23 @@ def test_addin_sources_and_install_docs_exist():
 
 
 def test_d005_to_d007_only_in_follow_up_periods(filled_data):
-    from tests.filled_workbooks import TODAY_PLAN, TODAY_T1, check_keys, edited
+    from tests.filled_workbooks import check_keys, edited
 
     red_without_words = {"Nämndmål!H2": "Röd", "Nämndmål!I2": None, "Nämndmål!J2": None,
                          "Indikatorer!K2": None}
-    plan = check_keys(edited(filled_data["plan"], red_without_words), today=TODAY_PLAN)
-    t1 = check_keys(edited(filled_data["t1"], red_without_words), today=TODAY_T1)
+    plan = check_keys(edited(filled_data["plan"], red_without_words))
+    t1 = check_keys(edited(filled_data["t1"], red_without_words))
     assert not {k for k in plan if k[0] in ("D005", "D006", "D007")}
     assert {("D005", "Indikatorer", "K2"), ("D006", "Nämndmål", "I2"),
             ("D007", "Nämndmål", "J2")} <= set(t1)
 
 
 def test_smart_rules_only_in_plan(filled_data):
-    from tests.filled_workbooks import TODAY_PLAN, TODAY_T1, check_keys, edited
+    from tests.filled_workbooks import check_keys, edited
 
     vague = {"Nämndmål!D2": "Verka för att utveckla verksamheten.", "Nämndmål!E2": None}
-    plan = check_keys(edited(filled_data["plan"], vague), today=TODAY_PLAN)
-    t1 = check_keys(edited(filled_data["t1"], vague), today=TODAY_T1)
+    plan = check_keys(edited(filled_data["plan"], vague))
+    t1 = check_keys(edited(filled_data["t1"], vague))
     assert {("M001", "Nämndmål", "D2"), ("M003", "Nämndmål", "E2")} <= set(plan)
     assert not {k for k in t1 if k[0].startswith("M")}
 
@@ -492,7 +492,7 @@ def test_submitted_text_is_never_a_formula_in_any_sheet(follow_up, tmp_path):
     shutil.copytree(follow_up[2] / "ret", inbox)
     ks, bun = next(inbox.glob("*_KS.xlsx")), next(inbox.glob("*_BUN.xlsx"))
     texts = {"KF-mål!F2": '=HYPERLINK("http://x","klicka")',  # KS's analysis of KF1 (Gul)
-             "KF-mål!G2": "+1+2", "Indikatorer!M2": "@SUM(1)"}
+             "KF-mål!H2": "+1+2", "Indikatorer!M2": "@SUM(1)"}
     edit_text(ks, texts)
     edit_text(bun, {"Indikatorer!E2": "=2+2"})  # D004: not a Riktning; BUN is not merged
     bad_name = inbox / ("=1+1_" + bun.name)
@@ -529,19 +529,19 @@ def test_gul_grans_defaults_to_one_half_and_is_read_from_the_model(model_path):
     ({"Aktiviteter!A2": "KF1-I9"}, ("K006", "Aktiviteter", "A2")),  # an indicator id
 ])
 def test_k006_ids_typed_against_the_spec_3_pattern(filled_data, changes, key):
-    from tests.filled_workbooks import TODAY_PLAN, check_keys, edited
+    from tests.filled_workbooks import check_keys, edited
 
-    assert key in check_keys(edited(filled_data["plan"], changes), today=TODAY_PLAN)
+    assert key in check_keys(edited(filled_data["plan"], changes))
 
 
 def test_k006_passes_on_spec_ids_and_model_indicators(filled_data):
-    from tests.filled_workbooks import TODAY_PLAN, TODAY_T1, check_keys, edited
+    from tests.filled_workbooks import check_keys, edited
 
     fine = {"Nämndmål!A2": "BUN-17", "Indikatorer!A2": "BUN-17-I3", "Indikatorer!B2": "BUN-17",
             "Aktiviteter!A2": "BUN-17-A12", "Aktiviteter!B2": "BUN-17"}
-    assert not {k for k in check_keys(edited(filled_data["plan"], fine), today=TODAY_PLAN)
+    assert not {k for k in check_keys(edited(filled_data["plan"], fine))
                 if k[0] == "K006"}
-    assert not {k for k in check_keys(filled_data["t1"], today=TODAY_T1) if k[0] == "K006"}
+    assert not {k for k in check_keys(filled_data["t1"]) if k[0] == "K006"}
 
 
 def test_a_workbook_marked_by_validera_can_be_submitted(filled_files, _example_project, tmp_path):
@@ -571,22 +571,20 @@ def test_every_finding_is_in_valideringsfynd(merged):
 
 
 def test_k006_indicator_id_must_start_with_its_own_goal(filled_data):
-    from tests.filled_workbooks import TODAY_PLAN, check_keys, edited
+    from tests.filled_workbooks import check_keys, edited
 
     changes = {"Nämndmål!A2": "BUN-17", "Indikatorer!A2": "BUN-3-I1", "Indikatorer!B2": "BUN-17"}
-    assert ("K006", "Indikatorer", "A2") in check_keys(edited(filled_data["plan"], changes),
-                                                       today=TODAY_PLAN)
+    assert ("K006", "Indikatorer", "A2") in check_keys(edited(filled_data["plan"], changes))
 
 
 def test_k006_model_kf_indicator_ids_are_reserved(filled_data):
     from malark.core.example import example_model
-    from tests.filled_workbooks import TODAY_PLAN, check_keys, edited
+    from tests.filled_workbooks import check_keys, edited
 
     # BUN does not coordinate KF1, so KF1-I1 is not in its workbook: typing it collides
     changes = {"Indikatorer!A2": "KF1-I1", "Indikatorer!B2": "KF1"}
-    keys = check_keys(edited(filled_data["plan"], changes), model=example_model(),
-                      today=TODAY_PLAN)
+    keys = check_keys(edited(filled_data["plan"], changes), model=example_model())
     assert ("K006", "Indikatorer", "A2") in keys
     changes = {"Indikatorer!A2": "KF1-I7", "Indikatorer!B2": "KF1"}
     assert ("K006", "Indikatorer", "A2") not in check_keys(
-        edited(filled_data["plan"], changes), model=example_model(), today=TODAY_PLAN)
+        edited(filled_data["plan"], changes), model=example_model())

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from malark import api
 from malark.cli import cli
 from malark.xlsx.reader import read_workbook
-from tests.filled_workbooks import TODAY_T1, check_keys, edited
+from tests.filled_workbooks import check_keys, edited
 from tests.helpers import edit
 
 
@@ -102,23 +102,23 @@ def test_broken_pipe_is_quiet(tmp_path):
 # --- S007 points at the id cell when a KF indicator's id was changed or cleared ------------
 @pytest.mark.parametrize("new_id", ["KF1-I9", None])
 def test_changed_kf_indicator_id_points_at_the_id_cell(filled_data, new_id):
-    keys = check_keys(edited(filled_data["t1"], {"Indikatorer!A2": new_id}), today=TODAY_T1)
+    keys = check_keys(edited(filled_data["t1"], {"Indikatorer!A2": new_id}))
     assert ("S007", "Indikatorer", "A2") in keys
     assert ("S007", "Indikatorer", None) not in keys
 
 
 def test_deleted_kf_indicator_row_is_still_reported_without_a_cell(filled_data):
     data = edited(filled_data["t1"], {f"Indikatorer!{c}2": None for c in "ABCDEFGHIJKLMN"})
-    keys = check_keys(data, today=TODAY_T1)
+    keys = check_keys(data)
     assert ("S007", "Indikatorer", None) in keys
 
 
 # --- a row holding only a computed Trafikljus is not a row the committee added ---------------
 def test_row_with_only_a_light_value_gives_no_findings(filled_data):
     # e.g. a Trafikljus formula left pointing at the row above after rows were moved
-    keys = check_keys(edited(filled_data["t1"], {"Indikatorer!L9": 3.0}), today=TODAY_T1)
+    keys = check_keys(edited(filled_data["t1"], {"Indikatorer!L9": 3.0}))
     assert not {k for k in keys if k[2] and k[2].endswith("9") and k[1] == "Indikatorer"}
-    assert keys == check_keys(filled_data["t1"], today=TODAY_T1)
+    assert keys == check_keys(filled_data["t1"])
 
 
 # --- the goal model among the returned files ---------------------------------------------
@@ -141,7 +141,7 @@ def test_long_text_in_a_number_cell_is_quoted_short(filled_data):
     from malark.validate.submission import parse_submission
 
     data = edited(filled_data["t1"], {"Indikatorer!K2": "x" * 5000})
-    context = Context(parse_submission(data), model=None, period=None, today=TODAY_T1)
+    context = Context(parse_submission(data), model=None, period=None)
     findings = [f for check in CHECKS for f in check(context)]
     d001 = [f for f in findings if f.key() == ("D001", "Indikatorer", "K2")]
     assert len(d001) == 1
@@ -167,7 +167,7 @@ def test_json_output_is_one_document_when_files_are_unreadable(tmp_path):
 def test_unreadable_meta_field_is_s002_at_its_cell(filled_data, field_name, value):
     rows = filled_data["t1"].rows["_malark"]
     number = next(i for i, r in enumerate(rows, 1) if r and r[0] == field_name)
-    keys = check_keys(edited(filled_data["t1"], {f"_malark!B{number}": value}), today=TODAY_T1)
+    keys = check_keys(edited(filled_data["t1"], {f"_malark!B{number}": value}))
     assert keys == {("S002", "_malark", f"B{number}")}
 
 

@@ -20,7 +20,6 @@ from malark.core.model import GoalModel
 from malark.xlsx.model_io import read_model, write_model
 
 if TYPE_CHECKING:  # the validation modules are imported where they are used
-    from datetime import date
 
     from malark.merge.merge import MergeResult
     from malark.validate.submission import FileReport
@@ -237,18 +236,17 @@ def merge(
 
 
 def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None,
-                           period: str | None = None, today: date | None = None) -> FileReport:
+                           period: str | None = None) -> FileReport:
     """Validate one workbook already read into `WorkbookData` (the ribbon button reads it
     through xlwings) and return its `FileReport`. See `malark.validate.validation`."""
     from malark.validate.validation import validate_workbook_data as validate
 
-    return validate(data, model=model, period=_period(period), today=today)
+    return validate(data, model=model, period=_period(period))
 
 
 def validate_files(inputs: Sequence[Path | str], *, model_path: Path | str | None = None,
                    period: str | None = None,
-                   progress: Callable[[int, int, Path], None] | None = None,
-                   today: date | None = None) -> list[FileReport]:
+                   progress: Callable[[int, int, Path], None] | None = None) -> list[FileReport]:
     """Validate the workbooks in `inputs` (files and/or folders) and return one
     `FileReport` per file. With `model_path` the master goal model is checked too (a broken
     model raises `ModelError`); `period` must then match each workbook's period (S004).
@@ -262,7 +260,7 @@ def validate_files(inputs: Sequence[Path | str], *, model_path: Path | str | Non
                          + ", ".join(str(p) for p in inputs) + ".")
     the_period = _period(period)
     model = read_model(model_path) if model_path is not None else None
-    return validate(files, model=model, period=the_period, progress=progress, today=today)
+    return validate(files, model=model, period=the_period, progress=progress)
 
 
 def annotate(reports: Sequence[FileReport], out_dir: Path | str) -> list[Path]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from malark.core.errors import MalarkError
@@ -56,7 +56,7 @@ def summary(errors: int, warnings: int, unmarked: int = 0) -> str:
     return text
 
 
-def _validate(book: Any, today: date | None) -> ButtonResult:
+def _validate(book: Any) -> ButtonResult:
     from malark import api
     from malark.addin.marks import apply_marks, clear_marks
     from malark.addin.results import find_results_sheet, read_registry, write_results
@@ -66,7 +66,7 @@ def _validate(book: Any, today: date | None) -> ButtonResult:
     results_sheet = find_results_sheet(book.sheets)
     previous = read_registry(results_sheet) if results_sheet is not None else []
     data = read_book(book, skip=frozenset({results_sheet.name if results_sheet else SHEET_RESULTS}))
-    report = api.validate_workbook_data(data, today=today)
+    report = api.validate_workbook_data(data)
     kept = clear_marks(book.sheets, previous)
     outcome = apply_marks(book.sheets, report.findings)
     write_results(book, results_sheet, report.findings, [*kept, *outcome.marks], datetime.now())
@@ -80,13 +80,13 @@ def _internal(error: Exception) -> str:
             "har ändrats. Kontakta den som förvaltar Målark och berätta vad du gjorde.")
 
 
-def run_button(book: Any, *, today: date | None = None) -> ButtonResult:
+def run_button(book: Any) -> ButtonResult:
     """Validate the open workbook `book` (an `xlwings.Book`) and tell the user how it went."""
     app = book.app
     try:
         app.screen_updating = False
         try:
-            result = _validate(book, today)
+            result = _validate(book)
         finally:
             app.screen_updating = True
     except MalarkError as error:

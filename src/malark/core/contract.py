@@ -10,10 +10,12 @@ the dropdown list and a display width.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
-FORMAT_VERSION = 1
-SUPPORTED_FORMAT_VERSIONS = frozenset({1})
+FORMAT_VERSION = 2
+"""Version 2 added the `Kontroll` sheet (SPEC 3b) and `Åtgärder` on `KF-mål`, together."""
+SUPPORTED_FORMAT_VERSIONS = frozenset({1, 2})
 
 
 class Period(StrEnum):
@@ -25,6 +27,16 @@ class Period(StrEnum):
     @property
     def is_follow_up(self) -> bool:
         return self is not Period.PLAN
+
+    def reference_date(self, budget_year: int) -> date:
+        """The day the period's follow-up is made per: T1 30 April, T2 31 August, Helår
+        31 December of the budget year; Plan the day before the budget year begins. D008
+        compares with it (not with today), so a check gives the same findings any day."""
+        month_day = {Period.T1: (4, 30), Period.T2: (8, 31), Period.HELAR: (12, 31)}
+        if self is Period.PLAN:
+            return date(budget_year - 1, 12, 31)
+        month, day = month_day[self]
+        return date(budget_year, month, day)
 
 
 class Perspective(StrEnum):
@@ -91,6 +103,8 @@ class Column:
     kind: Kind = Kind.TEXT
     choices: tuple[str, ...] = ()
     width: float = 14.0
+    since: int = 1
+    """The format_version that added the column: an older workbook is not asked for it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +115,10 @@ class SheetSpec:
     @property
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
+
+    def columns_of(self, format_version: int) -> tuple[Column, ...]:
+        """The columns a workbook of `format_version` has (see `Column.since`)."""
+        return tuple(c for c in self.columns if c.since <= format_version)
 
     def column(self, field: str) -> Column:
         for c in self.columns:
@@ -145,6 +163,7 @@ _END_YEAR = Column("Slutår", "end_year", Kind.YEAR, width=9)
 _ASSESSMENT = Column("Bedömning", "assessment", Kind.CHOICE, ASSESSMENTS, width=13)
 _ANALYSIS = Column("Analys", "analysis", Kind.LONG_TEXT, width=50)
 _RESPONSIBLE = Column("Ansvarig", "responsible", Kind.TEXT, width=20)
+_ACTIONS = Column("Åtgärder", "actions", Kind.LONG_TEXT, width=45)
 _COMMENT = Column("Kommentar", "comment", Kind.LONG_TEXT, width=40)
 _DIRECTION = Column("Riktning", "direction", Kind.CHOICE, DIRECTIONS, width=17)
 _KOLADA = Column("Kolada-KPI", "kolada_kpi", Kind.TEXT, width=12)
@@ -226,6 +245,7 @@ COMMITTEE_KF_MAL = SheetSpec(
         Column("Samordnande nämnd", "coordinator", Kind.ID, width=18),
         _ASSESSMENT,
         _ANALYSIS,
+        Column("Åtgärder", "actions", Kind.LONG_TEXT, width=45, since=2),
         Column("Bidrag", "contribution", Kind.LONG_TEXT, width=50),
     ),
 )
@@ -241,7 +261,7 @@ COMMITTEE_NAMNDMAL = SheetSpec(
         _END_YEAR,
         _ASSESSMENT,
         _ANALYSIS,
-        Column("Åtgärder", "actions", Kind.LONG_TEXT, width=45),
+        _ACTIONS,
     ),
 )
 COMMITTEE_INDIKATORER = SheetSpec(

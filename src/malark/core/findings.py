@@ -228,9 +228,12 @@ _RULES: tuple[Rule, ...] = (
          "Bedömningen är Röd men Åtgärder är tom. Beskriv vilka åtgärder som vidtas.",
          "Vid stor avvikelse ska rapporten säga vilka åtgärder som vidtas.", "T1, T2, Helår"),
     Rule("D008", W, "Aktiviteten är försenad",
-         "Slutdatum {end} har passerat men status är {status}. Uppdatera status (Klar, "
-         "Försenad eller Avbruten) eller slutdatum.",
-         "En aktivitet efter sitt slutdatum bör vara Klar, Försenad eller Avbruten."),
+         "Slutdatum {end} ligger före periodens slut ({reference}) men status är {status}. "
+         "Uppdatera status (Klar, Försenad eller Avbruten) eller slutdatum.",
+         "En aktivitet vars slutdatum har passerat bör vara Klar, Försenad eller Avbruten. "
+         "Jämförelsedagen är periodens slut – T1 30 april, T2 31 augusti, Helår 31 december "
+         "(Plan: dagen före budgetåret) – inte dagens datum, så kontrollen ger samma svar "
+         "vilken dag den än körs och samma svar som bladet Kontroll i arbetsboken."),
     Rule("D009", W, "Formel eller felvärde i en inmatningscell",
          "Cellen innehåller {what} där ett inskrivet värde förväntas. Skriv in värdet.",
          "Formler och felvärden (#DIV/0! m.fl.) i inmatningsceller ger ingen säker uppgift."),

@@ -243,6 +243,8 @@ def fill_follow_up(path: Path, model: GoalModel, committee_id: str, period: Peri
             assessment = names[min(own)] if own else Assessment.GUL
             _put(kf_ws, spec, row, assessment=assessment.value,
                  analysis="Samlad bedömning för kommunen: " + _ANALYSIS[assessment])
+            if assessment is Assessment.ROD:
+                _put(kf_ws, spec, row, actions="Kommunövergripande: " + _ACTIONS)
     workbook.save(path)
     return made
 

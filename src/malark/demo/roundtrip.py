@@ -16,7 +16,7 @@ from pathlib import Path
 
 from malark import api
 from malark.core.contract import Period
-from malark.core.errors import OutputError
+from malark.core.errors import MalarkError, OutputError
 from malark.core.model import GoalModel
 from malark.demo.answers import Mistake, correct_mistakes, fill_follow_up, fill_plan
 
@@ -75,6 +75,9 @@ def _round(paths: api.ProjectPaths, model: GoalModel, period: Period, previous: 
         _summarise(api.validate_files(fixed, model_path=paths.model, period=period.value), report)
     out = paths.consolidated / f"sammanstallning_{model.budget_year}_{period.value}.xlsx"
     result = api.merge([returned], model_path=paths.model, out=out, period=period.value)
+    if result.output is None:  # the simulated controllers left an error: say so, never "Klart"
+        raise MalarkError(f"Demon stannade: sammanställningen för {period.value} skrevs inte, "
+                          f"{result.errors} fel finns kvar i de inskickade filerna i {returned}.")
     report(f"   Sammanställning (malark merge): {out} – {len(result.merged)} nämnder")
     return out
 

@@ -168,7 +168,7 @@ def _kf_rows(model: GoalModel, committee_id: str) -> list[_Row]:
     rows = []
     for goal in model.goals_addressed_to(committee_id):
         coordinated = goal.coordinator == committee_id
-        editable = {"contribution"} | ({"assessment", "analysis"} if coordinated else set())
+        editable = {"contribution"} | ({"assessment", "analysis", "actions"} if coordinated else set())
         values = {"id": goal.id, "perspective": goal.perspective.value, "text": goal.text,
                   "coordinator": goal.coordinator}
         rows.append(_Row(values, frozenset(editable),

@@ -194,8 +194,10 @@ _ANALYSIS = ("Förklara bedömningen: vad visar indikatorerna och aktiviteterna,
              "Krävs när bedömningen är Gul eller Röd.")
 _RESPONSIBLE = "Vem ansvarar: en funktion eller enhet, t.ex. Skolchef."
 _COMMENT = "Kommentera utfallet eller statusen, t.ex. orsaken till en avvikelse eller en försening."
+_ACTIONS = "Vilka åtgärder vidtas, av vem och när? Krävs när bedömningen är Röd."
 _GUIDANCE = {
     (COMMITTEE_KF_MAL.name, "analysis"): _ANALYSIS,
+    (COMMITTEE_KF_MAL.name, "actions"): _ACTIONS,
     (COMMITTEE_KF_MAL.name, "contribution"): (
         "Hur har nämnden bidragit till KF-målet under perioden? I Plan: hur ska nämnden bidra?"),
     (COMMITTEE_NAMNDMAL.name, "id"): (
@@ -207,8 +209,7 @@ _GUIDANCE = {
         "gymnasieexamen ska vara minst 85 % år 2028\". Skriv inte en aktivitet."),
     (COMMITTEE_NAMNDMAL.name, "responsible"): _RESPONSIBLE,
     (COMMITTEE_NAMNDMAL.name, "analysis"): _ANALYSIS,
-    (COMMITTEE_NAMNDMAL.name, "actions"): (
-        "Vilka åtgärder vidtas, av vem och när? Krävs när bedömningen är Röd."),
+    (COMMITTEE_NAMNDMAL.name, "actions"): _ACTIONS,
     (COMMITTEE_INDIKATORER.name, "id"): (
         "Lämna tomt på en ny indikator eller skriv målets id, -I och ett nummer, t.ex. BUN-1-I2."),
     (COMMITTEE_INDIKATORER.name, "comment"): _COMMENT,

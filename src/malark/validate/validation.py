@@ -7,7 +7,6 @@ imports nothing heavy (no pandas), so the add-in starts fast.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from pathlib import Path
 
 from malark.core.contract import COMMITTEE_SHEET_ORDER, Period
@@ -35,33 +34,30 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None,
-                           period: Period | str | None = None,
-                           today: date | None = None) -> FileReport:
+                           period: Period | str | None = None) -> FileReport:
     """Validate one workbook already read into `data`.
 
     `model` adds the checks against the master (S004 identity, S007 against the master's
     KF content, K002 with the master's addressing); `period` (the command's `--period`)
-    must match the workbook's own period (S004). `today` drives D008 (default: today).
+    must match the workbook's own period (S004).
     """
     findings = list(data.findings)
     if not data.readable:
         return FileReport(file=data.file, findings=sort_findings(findings), submission=None)
     submission = parse_submission(data)
     findings += run_checks(submission, model=model,
-                           period=Period(period) if period is not None else None,
-                           today=today or date.today())
+                           period=Period(period) if period is not None else None)
     return FileReport(file=data.file, findings=sort_findings(findings), submission=submission)
 
 
 def validate_files(paths: Iterable[Path | str], *, model: GoalModel | None = None,
-                   period: Period | str | None = None, progress: Progress | None = None,
-                   today: date | None = None) -> list[FileReport]:
+                   period: Period | str | None = None,
+                   progress: Progress | None = None) -> list[FileReport]:
     """Read and validate each file in turn (one at a time: bounded memory)."""
     files = [Path(p) for p in paths]
     reports = []
     for done, path in enumerate(files, start=1):
-        reports.append(validate_workbook_data(read_workbook(path), model=model, period=period,
-                                              today=today))
+        reports.append(validate_workbook_data(read_workbook(path), model=model, period=period))
         if progress is not None:
             progress(done, len(files), path)
     return reports

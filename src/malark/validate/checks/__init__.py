@@ -11,8 +11,6 @@ order they run. S001, S009 and S010 come from opening the file (`WorkbookData.fi
 
 from __future__ import annotations
 
-from datetime import date
-
 from malark.core.contract import Period
 from malark.core.findings import Finding
 from malark.core.model import GoalModel
@@ -32,14 +30,14 @@ def checked_codes() -> set[str]:
     return {code for c in CHECKS for code in c.codes}
 
 
-def run_checks(submission: Submission, *, model: GoalModel | None, period: Period | None,
-               today: date) -> list[Finding]:
+def run_checks(submission: Submission, *, model: GoalModel | None,
+               period: Period | None) -> list[Finding]:
     """Every finding of every check on `submission`, in check order.
 
     The metadata checks run on any workbook; the rest only when the metadata says this is
     a committee workbook malark can read (else their findings would only be noise).
     """
-    context = Context(submission, model=model, period=period, today=today)
+    context = Context(submission, model=model, period=period)
     findings: list[Finding] = []
     for item in CHECKS:
         if item.needs_meta and not context.usable:

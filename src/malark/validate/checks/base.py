@@ -61,14 +61,12 @@ def check(*codes: str, needs_meta: bool = True) -> Callable[[CheckFunction], Che
 
 
 class Context:
-    """One submission being checked, with the model (if any), the period and today."""
+    """One submission being checked, with the model (if any) and the period asked for."""
 
-    def __init__(self, submission: Submission, *, model: GoalModel | None,
-                 period: Period | None, today: date):
+    def __init__(self, submission: Submission, *, model: GoalModel | None, period: Period | None):
         self.submission = submission
         self.model = model
         self.requested_period = period
-        self.today = today
         self._rows: dict[str, list[Row]] = {}
 
     # --- what the workbook says about itself -------------------------------------------------
@@ -100,6 +98,11 @@ class Context:
     @property
     def follow_up(self) -> bool:
         return self.period.is_follow_up
+
+    @cached_property
+    def reference_date(self) -> date:
+        """The end of the workbook's period (D008 compares with it, not with today)."""
+        return self.period.reference_date(self.meta.budgetår)
 
     @cached_property
     def master(self) -> GoalModel | None:

@@ -198,10 +198,11 @@ def late_activities(ctx: Context) -> Iterator[Finding]:
         end: date | None = values.date_of(row.cells.get("end_date"))
         cell = row.cells.get("status")
         status = values.text(cell)
-        if end is None or cell is None or end >= ctx.today or status in _DONE:
+        if end is None or cell is None or end >= ctx.reference_date or status in _DONE:
             continue
         yield ctx.finding("D008", cell, ref=row_id(row), end=values.display(end),
-                          status=f"\"{status}\"" if status else "tom")
+                          status=f"\"{status}\"" if status else "tom",
+                          reference=values.display(ctx.reference_date))
 
 
 def _light(ctx: Context, row: Row) -> int | None:

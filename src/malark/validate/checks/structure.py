@@ -104,10 +104,11 @@ def sheets_and_columns(ctx: Context) -> Iterator[Finding]:
         if table is None:
             yield ctx.finding("S005", sheet=spec.name, sheet_name=spec.name)
             continue
-        for column in spec.columns:
+        layout = spec.columns_of(ctx.meta.format_version)
+        for index, column in enumerate(layout):
             if column.header in table.missing:
                 # where the header belongs in the layout the workbook was generated with
-                yield ctx.finding("S006", sheet=spec.name, address=f"{spec.letter(column.field)}1",
+                yield ctx.finding("S006", sheet=spec.name, address=a1(index, 1),
                                   header=column.header)
 
 
