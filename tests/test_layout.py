@@ -1,9 +1,11 @@
 """The package layout shows the flow and each layer imports only downward.
 
-    cli  →  demo, addin (the button)  →  api  →  merge  →  generate, validate  →  xlsx  →  core
+    cli  →  demo, addin (the button)  →  api  →  merge  →  generate  →  validate  →  xlsx  →  core
 
-`malark.addin.build` writes malark.xlam the way `generate` writes workbooks, so it sits on
-generate's level (the API calls it); the rest of `malark.addin` is the button, above the API.
+`generate` sits above `validate` because a generated workbook carries the rules' live
+formulas (the `Kontroll` sheet) declared beside the Python checks. `malark.addin.build`
+writes malark.xlam the way `generate` writes workbooks, so it sits on generate's level (the
+API calls it); the rest of `malark.addin` is the button, above the API.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import malark
 from malark import api
 
 PACKAGE = Path(malark.__file__).parent
-RANK = {"core": 0, "xlsx": 1, "generate": 2, "validate": 2, "merge": 3, "api": 4,
-        "demo": 5, "addin": 5, "cli": 6, "__main__": 7, "__init__": 7}
-SPECIAL = {"malark.addin.build": ("addin.build", 2)}
+RANK = {"core": 0, "xlsx": 1, "validate": 2, "generate": 3, "merge": 4, "api": 5,
+        "demo": 6, "addin": 6, "cli": 7, "__main__": 8, "__init__": 8}
+SPECIAL = {"malark.addin.build": ("addin.build", 3)}
 
 
 def _module_name(path: Path) -> str:

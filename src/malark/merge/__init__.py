@@ -1,3 +1,3 @@
 """`malark merge`: validate every returned workbook, give new rows ids and write the
 consolidated workbook (data sheets, Översikt, Avvikelser, Inlämningar). Imports
-`malark.validate`, `malark.generate`'s layer and below."""
+`malark.generate`, `malark.validate` and below."""
