@@ -40,9 +40,10 @@ def test_copy_then_edit_gives_another_template(tmp_path):
     folder = copy_standard(tmp_path / "vargarda")
     toml = folder / "mall.toml"
     text = toml.read_text(encoding="utf-8")
-    text = text.replace('gron = "Grön"', 'gron = "Uppfyllt"').replace('gul = "Gul"', 'gul = "Delvis uppfyllt"')
-    text = text.replace('rod = "Röd"', 'rod = "Ej uppfyllt"').replace('ej_bedomd = "Ej bedömd"',
-                                                                      'ej_bedomd = "Kan ej bedömas"')
+    for old, new in (('gron = "Grön"', 'gron = "Uppfyllt"'), ('gul = "Gul"', 'gul = "Delvis uppfyllt"'),
+                     ('rod = "Röd"', 'rod = "Ej uppfyllt"'),
+                     ('ej_bedomd = "Ej bedömd"', 'ej_bedomd = "Kan ej bedömas"')):
+        text = text.replace(old, new)
     text = text.replace('regel = "andel_av_vagen"', 'regel = "andel_av_malvarde"')
     toml.write_text(text, encoding="utf-8")
     template = load_template(folder)
@@ -97,7 +98,8 @@ def test_a_threshold_outside_its_range_is_named(tmp_path):
 
 
 def test_same_labels_twice_and_a_formula_label_are_refused(tmp_path):
-    problems = _broken(tmp_path, {'rod = "Röd"': 'rod = "grön"', 'ej_bedomd = "Ej bedömd"': 'ej_bedomd = "=1+1"'})
+    problems = _broken(tmp_path, {'rod = "Röd"': 'rod = "grön"',
+                                  'ej_bedomd = "Ej bedömd"': 'ej_bedomd = "=1+1"'})
     assert any("måste vara olika" in p for p in problems)
     assert any("[bedomning] ej_bedomd" in p and "formel" in p for p in problems)
 
