@@ -23,7 +23,7 @@ from malark.core.template import (
 def test_standard_template_is_spec_default():
     template = standard_template()
     assert template.scale.choices == ("Grön", "Gul", "Röd", "Ej bedömd")
-    assert template.light_rule is LightRule.SHARE_OF_WAY and template.light_parameter == 0.5
+    assert template.light_rule is LightRule.SHARE_OF_WAY and template.light_parameter is None
     assert template.logo is None and len(template.fingerprint) == 64
     assert template.instructions[0].kind == "title"
 
@@ -92,9 +92,11 @@ def test_every_problem_names_file_and_key(tmp_path):
 
 
 def test_a_threshold_outside_its_range_is_named(tmp_path):
-    problems = _broken(tmp_path, {"gul_grans = 0.5": "gul_grans = 50"})
-    assert problems == ["mall.toml, [trafikljus] gul_grans: 50 – skriv ett tal större än 0 och "
+    problems = _broken(tmp_path, {"andel = 0.8": "andel = 80"})
+    assert problems == ["mall.toml, [trafikljus] andel: 80 – skriv ett tal större än 0 och "
                         "mindre än 1 (decimaltal med punkt, t.ex. 0.8)"]
+    problems = _broken(tmp_path / "b", {"tolerans = 0.0": "tolerans = 0.0\ngul_grans = 0.6"})
+    assert len(problems) == 1 and "Inställningar" in problems[0]
 
 
 def test_same_labels_twice_and_a_formula_label_are_refused(tmp_path):

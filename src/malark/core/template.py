@@ -107,8 +107,9 @@ class Template:
     meanings: tuple[str, str, str, str]
     """What each assessment means (Instruktioner), in the order of `scale.choices`."""
     light_rule: LightRule
-    light_parameter: float
-    """The rule's parameter: Gul-gräns, share of the target or tolerance."""
+    light_parameter: float | None
+    """The rule's parameter: the share of the target or the tolerance; None for
+    `andel_av_vagen`, whose Gul-gräns is the model's setting (SPEC 2)."""
     colours: Colours
     font_name: str
     font_size: float
@@ -263,7 +264,7 @@ class _Reader:
             self.problems.append(f"{where}: högst 40 tecken")
         return value
 
-    def light(self, section: Any) -> tuple[LightRule, float]:
+    def light(self, section: Any) -> tuple[LightRule, float | None]:
         section = section if isinstance(section, dict) else {}
         name = self.text(section, "trafikljus", "regel", LightRule.SHARE_OF_WAY.value)
         try:
@@ -271,12 +272,17 @@ class _Reader:
         except ValueError:
             self.problem(f"{TEMPLATE_FILE}, [trafikljus] regel",
                          f"\"{name}\" är ingen regel (välj {', '.join(r.value for r in LightRule)})")
-            return LightRule.SHARE_OF_WAY, LightRule.SHARE_OF_WAY.default_parameter
-        key, bounds = {LightRule.SHARE_OF_WAY: ("gul_grans", (0.0, 1.0)),
-                       LightRule.SHARE_OF_TARGET: ("andel", (0.0, 1.0)),
-                       LightRule.TREND: ("tolerans", (0.0, 1.0))}[rule]
-        return rule, self.number(section, "trafikljus", key, rule.default_parameter, bounds,
-                                 open_low=rule is not LightRule.TREND, open_high=True)
+            return LightRule.SHARE_OF_WAY, None
+        for key in sorted(set(section) - {"regel", "andel", "tolerans"}):
+            self.problem(f"{TEMPLATE_FILE}, [trafikljus] {key}",
+                         "okänd nyckel (Gul-gränsen för andel_av_vagen står i målmodellens blad "
+                         "Inställningar)" if key == "gul_grans" else "okänd nyckel")
+        share = self.number(section, "trafikljus", "andel", 0.8, (0.0, 1.0), open_low=True,
+                            open_high=True)
+        tolerance = self.number(section, "trafikljus", "tolerans", 0.0, (0.0, 1.0), open_high=True)
+        parameter = {LightRule.SHARE_OF_WAY: None, LightRule.SHARE_OF_TARGET: share,
+                     LightRule.TREND: tolerance}[rule]
+        return rule, parameter
 
     def colours(self, section: Any) -> Colours:
         section = section if isinstance(section, dict) else {}
