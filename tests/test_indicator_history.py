@@ -141,6 +141,8 @@ def _consolidation(model) -> Consolidation:
          2.2, 3, None, "N03102"],
         ["BUN", "BUN-1-I1", "BUN-1", "Andel behöriga", "%", "Lägre är bättre", 80, 2025, 90, 2029, None,
          82, 1, None, None],
+        ["SN", "SN-1-I1", "SN-1", "Väntetid", "dagar", "Lägre är bättre", 30, 2025, 20, 2029, None,
+         25, 2, None, None],
     ]
     return Consolidation(model=model, period=Period.T1, rows=rows, submissions=[])
 
@@ -150,7 +152,8 @@ def consolidated(tmp_path_factory):
     model = example_model()
     kolada = IndicatorValue(indicator_id="KF3-I1", year=2023, period=Period.HELAR, value=0.4,
                             source="Kolada", comment="N03102 «Årets resultat» · hämtad 2027-03-01")
-    model = model.model_copy(update={"indicator_values": (*model.indicator_values, kolada)})
+    committee = IndicatorValue(indicator_id="BUN-1-I1", year=2026, value=85, source="Nämnd")
+    model = model.model_copy(update={"indicator_values": (*model.indicator_values, kolada, committee)})
     out = tmp_path_factory.mktemp("history") / "samman.xlsx"
     write_consolidated(_consolidation(model), out)
     return out
@@ -168,7 +171,8 @@ def test_historik_has_every_indicator_by_year_with_sources_and_notes(consolidate
     assert by_series[("KF3-I1", "Riket (0000)")][11:14] == (1.9, 1.2, 1.6)
     survey = by_series[("KF2-I1", "Sjöberga")]
     assert survey[17] == "2021: SCB bytte metod 2021 – inte jämförbart med åren före"
-    assert by_series[("BUN-1-I1", "Sjöberga")][14:16] == (82, None)
+    assert by_series[("BUN-1-I1", "Sjöberga")][13:16] == (85, 82, "▲")  # lower is better
+    assert ("SN-1-I1", "Sjöberga") not in by_series  # no history: it is on Indikatorer only
     footer = [r[0] for r in rows if r[0] and str(r[0]).startswith(("Källa", "Trend:"))]
     assert footer[0].startswith("Trend: ▲ bättre") and footer[1].startswith("Källa: Kolada (RKA)")
 

@@ -320,3 +320,11 @@ def test_a_model_without_the_sheet_gets_it_and_no_comparison_is_asked(kolada, tm
     assert rows == [("Indikator", "År", "Period", "Värde", "Källa", "Kommentar"),
                     ("KF3-I1", 2025, "Helår", 1.38, "Kolada",
                      f"N03102 «{TITLES['N03102']}» · hämtad 2027-03-01")]
+
+
+def test_a_year_and_value_typed_as_text_still_count_as_the_persons(kolada, model):
+    edit(model, {"Indikatorvärden!B14": "2025", "Indikatorvärden!D14": "1,4"})  # KF3-I1 2025
+    standard_routes(kolada)
+    result = api.kolada(model, today=TODAY, client_factory=client_for(kolada))
+    assert ("KF3-I1", 2025, "D14") in {(d.indicator_id, d.year, d.cell) for d in result.plan.differences}
+    assert not any(r[0] == "KF3-I1" and r[1] == 2025 for r in kolada_rows(model))

@@ -125,11 +125,9 @@ class YearValue:
     note: str | None = None
 
 
-def _better(candidate: YearValue, current: YearValue | None) -> bool:
-    if current is None:
-        return True
-    key = (period_rank(candidate.period), candidate.source != SOURCE_KOLADA)
-    return key > (period_rank(current.period), current.source != SOURCE_KOLADA)
+def _recency(item: YearValue) -> tuple[int, int, bool]:
+    """Later year, later period, then a typed value over Kolada's."""
+    return item.year, period_rank(item.period), item.source != SOURCE_KOLADA
 
 
 class History:
@@ -154,7 +152,8 @@ class History:
         """Year → the value of that year (rows without a value are left out)."""
         result: dict[int, YearValue] = {}
         for item in self._rows.get((indicator_id, comparison), ()):
-            if item.value is not None and _better(item, result.get(item.year)):
+            if item.value is not None and (item.year not in result
+                                           or _recency(item) > _recency(result[item.year])):
                 result[item.year] = item
         return dict(sorted(result.items()))
 
@@ -172,17 +171,10 @@ class History:
     def latest_before(self, indicator_id: str, year: int, period: Period) -> YearValue | None:
         """The municipality's latest value reported before `period` of `year` (a whole
         year counts as reported at its end)."""
-        before = None
-        for item in self._rows.get((indicator_id, None), ()):
-            if item.value is None:
-                continue
-            if (item.year, period_rank(item.period)) >= (year, period_rank(period)):
-                continue
-            if before is None or ((item.year, period_rank(item.period), item.source != SOURCE_KOLADA)
-                                  > (before.year, period_rank(before.period),
-                                     before.source != SOURCE_KOLADA)):
-                before = item
-        return before
+        earlier = [item for item in self._rows.get((indicator_id, None), ())
+                   if item.value is not None
+                   and (item.year, period_rank(item.period)) < (year, period_rank(period))]
+        return max(earlier, key=_recency, default=None)
 
 
 def trend(previous: float | None, current: float | None, direction: Direction | str) -> str | None:

@@ -24,7 +24,8 @@ from datetime import date
 from typing import Any
 
 from malark.core.contract import MODEL_INDIKATORVARDEN, SOURCE_KOLADA, Period
-from malark.core.history import SEPARATOR, CommentParts, compose_comment, parse_comment, period_rank
+from malark.core.history import SEPARATOR, CommentParts, compose_comment, parse_comment
+from malark.core.swedish import number_from_cell
 from malark.kolada.client import DataPoint
 from malark.xlsx.table import Row, Table
 
@@ -95,17 +96,17 @@ def _is_kolada(row: Row) -> bool:
 
 
 def _number(row: Row) -> float | None:
-    value = row.value("value")
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """`Värde` as the model reads it (a number typed as text with Swedish conventions too)."""
+    return number_from_cell(row.value("value"))
 
 
 def _index(table: Table) -> dict[tuple[str, int, str | None], list[Row]]:
     """Rows of whole-year values by (indicator, year, comparison id)."""
     index: dict[tuple[str, int, str | None], list[Row]] = {}
     for row in table:
-        year = row.value("year")
+        year = number_from_cell(row.value("year"))
         period = row.text("period")
-        if not isinstance(year, int | float) or (period and period_rank(Period(period)) != 3):
+        if year is None or (period and period != Period.HELAR.value):
             continue
         comparison = parse_comment(row.text("comment")).comparison_id
         index.setdefault((row.text("indicator_id") or "", int(year), comparison), []).append(row)

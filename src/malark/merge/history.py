@@ -11,7 +11,8 @@ municipality's name) or a comparison (`Riket (0000)`). The budget year's cell of
 municipality's series is this period's outcome as the committees reported it (the
 coordinating committee's for a KF indicator); the earlier years come from the model's
 `Indikatorvärden`. KF indicators come first in the model's order, then the committees'
-indicators in sheet order, then indicators only the history knows. A blank row ends
+indicators that have a history (in sheet order; the others are on `Indikatorer` and
+have nothing to add here), then indicators only the history knows. A blank row ends
 the table; below it the legend and the credit. Cells with a value fetched from Kolada
 are blue and italic and the credit names Kolada as their source; trends and everything
 else are malark's and the committees', never Kolada's. A person's note (`SCB bytte
@@ -39,7 +40,7 @@ from malark.core.contract import (
 from malark.core.history import TREND_BETTER, TREND_SAME, TREND_WORSE, History, trend
 from malark.core.model import GoalModel
 from malark.core.swedish import number_from_cell
-from malark.merge.style import LINE_HEIGHT, Styles, text_lines, write_value
+from malark.merge.style import LINE_HEIGHT, Styles, text_lines, value_writer, write_value
 
 __all__ = ["HistoryRow", "end_trend_column", "history_rows", "indicator_trend", "start_trend_column",
            "trend_rules", "write_history", "write_history_sheets"]
@@ -144,8 +145,9 @@ def history_rows(model: GoalModel, period: Period,
                                  target_year=indicator.target_year, is_kf=True),
                       reported.get(indicator.id)))
     known = {i.id for i in model.kf_indicators}
+    with_history = set(history.indicator_ids)
     for indicator_id, row in reported.items():
-        if indicator_id not in known:
+        if indicator_id not in known and indicator_id in with_history:
             direction = row[_I["direction"]]
             bases.append((HistoryRow(indicator_id, row[_I["goal_id"]], row[_I["name"]], row[_I["unit"]],
                                      direction if direction in (d.value for d in Direction)
@@ -159,7 +161,8 @@ def history_rows(model: GoalModel, period: Period,
     for base, row in bases:
         current = number_from_cell(row[_I["outcome"]]) if row is not None else None
         result += _series_rows(base, history, model.municipality, current, model.budget_year, period)
-    years = sorted({y for r in result for y in r.values} | {model.budget_year})
+    years = sorted({y for r in result for y in r.values} | {y for r in result for y, _ in r.notes}
+                   | {model.budget_year})
     return list(range(years[0], years[-1] + 1)), result
 
 
@@ -207,25 +210,28 @@ def write_history(ws, styles: Styles, model: GoalModel, period: Period,
     for column, header in enumerate(headers):
         write_value(ws, styles, 0, column, header, styles.header)
     ws.freeze_panes(1, first_year)
+    write = value_writer(ws, styles)
     number = 0
     for number, row in enumerate(rows, start=1):
         notes = "\n".join(f"{year}: {text}" for year, text in row.notes)
         sources = _source_text(row)
-        lines = [text_lines(t, widths[i]) for t, i in zip((row.name, sources, notes), wrapped, strict=True)]
-        ws.set_row(number, LINE_HEIGHT * max(lines))
-        fixed = [row.indicator_id, row.goal_id, row.name, row.unit, row.direction, row.series]
-        for column, value in enumerate(fixed):
-            write_value(ws, styles, number, column, value)
+        texts = (row.name, sources, notes)
+        lines = max(text_lines(t, widths[i]) for t, i in zip(texts, wrapped, strict=True))
+        if lines > 1:
+            ws.set_row(number, LINE_HEIGHT * lines)
+        for column, value in enumerate((row.indicator_id, row.goal_id, row.name, row.unit, row.direction,
+                                        row.series)):
+            write(number, column, value)
         noted_years = {year for year, _ in row.notes}
-        for offset, year in enumerate(years):
-            if year in row.values or year in noted_years:
-                fmt = ((noted_kolada if row.from_kolada(year) else noted) if year in noted_years
-                       else kolada if row.from_kolada(year) else None)
-                write_value(ws, styles, number, first_year + offset, row.values.get(year), fmt)
-                if year not in row.values and fmt is not None:
-                    ws.write_blank(number, first_year + offset, None, fmt)
+        for year in row.values.keys() | noted_years:
+            fmt = ((noted_kolada if row.from_kolada(year) else noted) if year in noted_years
+                   else kolada if row.from_kolada(year) else None)
+            if year in row.values:
+                write(number, first_year + year - years[0], row.values[year], fmt)
+            else:
+                ws.write_blank(number, first_year + year - years[0], None, fmt)
         for column, value in enumerate((row.trend, sources or None, notes or None), start=tail):
-            write_value(ws, styles, number, column, value)
+            write(number, column, value)
     ws.autofilter(0, 0, max(number, 1), len(headers) - 1)
     trend_rules(ws, 1, number, tail, styles.workbook)
     footer = [TREND_LEGEND, OTHER_SOURCES.format(period=period.value, year=model.budget_year)]
