@@ -191,6 +191,8 @@ def test_trender_has_a_line_chart_per_kf_indicator_with_the_target_and_the_break
     assert sum(t.startswith("KF") and " " in t for t in texts) == 7
     assert "Anmärkning Sjöberga 2021: SCB bytte metod 2021 – inte jämförbart med åren före" in texts
     assert "Målvärde 2027" in texts and "Riket (0000)" in texts
+    kolada_cells = [c for r in ws.iter_rows() for c in r if c.value == 0.4]
+    assert kolada_cells and all(c.font.i for c in kolada_cells)  # Kolada's value, credited below
     with zipfile.ZipFile(consolidated) as archive:
         charts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
     lines = [c for c in charts if "<c:lineChart>" in c]

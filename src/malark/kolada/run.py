@@ -85,8 +85,9 @@ def parse_comparisons(values: Sequence[str] | None, own_code: str) -> list[str]:
     code is not a comparison."""
     if values is None:
         return [NATION] if own_code != NATION else []
-    ids = [p.strip().upper() for v in values for p in v.split(",") if p.strip()]
-    wrong = [i for i in ids if not is_comparison_id(i)]
+    typed = [p.strip() for v in values for p in v.split(",") if p.strip()]
+    ids = [i.upper() for i in typed]
+    wrong = [t for t, i in zip(typed, ids, strict=True) if not is_comparison_id(i)]
     if wrong:
         raise InputError(f"--jamfor: {', '.join(wrong)} är inget Kolada-id. Ange kommunkoder med "
                          "fyra siffror (0000 är riket) eller kommungrupper (G…), åtskilda med komma.")

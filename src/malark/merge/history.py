@@ -54,6 +54,10 @@ KOLADA_CREDIT = ("Källa: Kolada (RKA) för värden i blå kursiv stil (Källa K
                  "Indikatorvärden, hämtade med malark kolada).")
 OTHER_SOURCES = ("Övriga värden: målmodellens Indikatorvärden (källa enligt kolumnen Källa) och "
                  "nämndernas utfall {period} {year}.")
+KOLADA_FORMAT = {"font_color": "#1F4E78", "italic": True}
+"""How a value fetched from Kolada looks wherever it is shown (the credit names it)."""
+NOTED_FORMAT = {"bg_color": "#FCE4D6"}
+"""A year with a person's note, such as a series break."""
 TREND_COLOURS = {TREND_BETTER: "#00803C", TREND_WORSE: "#C00000", TREND_SAME: "#595959"}
 WIDTHS = (12, 8, 45, 8, 15, 16)
 TAIL_WIDTHS = (7, 34, 45)
@@ -198,9 +202,9 @@ def write_history(ws, styles: Styles, model: GoalModel, period: Period,
     """Write `Historik`; returns the number of data rows."""
     add = styles.workbook.add_format
     top = add({"valign": "top"})
-    kolada = add({"font_color": "#1F4E78", "italic": True, "valign": "top"})
-    noted = add({"bg_color": "#FCE4D6", "valign": "top"})
-    noted_kolada = add({"bg_color": "#FCE4D6", "font_color": "#1F4E78", "italic": True, "valign": "top"})
+    kolada = add({**KOLADA_FORMAT, "valign": "top"})
+    noted = add({**NOTED_FORMAT, "valign": "top"})
+    noted_kolada = add({**KOLADA_FORMAT, **NOTED_FORMAT, "valign": "top"})
     headers = [*HISTORY_HEADERS, *years, *HISTORY_TAIL_HEADERS]
     first_year, tail = len(HISTORY_HEADERS), len(HISTORY_HEADERS) + len(years)
     wrapped = (2, tail + 1, tail + 2)

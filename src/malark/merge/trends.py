@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from malark.core.model import GoalModel
-from malark.merge.history import KOLADA_CREDIT, HistoryRow, trend_rules
+from malark.merge.history import KOLADA_CREDIT, KOLADA_FORMAT, HistoryRow, trend_rules
 from malark.merge.style import Styles, write_value
 
 __all__ = ["write_trends"]
@@ -86,10 +86,13 @@ def _write_block(ws, styles: Styles, r: int, all_years: list[int], block: list[H
     for column, value in enumerate(["Serie", *years, "Trend"]):
         write_value(ws, styles, header, column, value, styles.header)
     table = _table_rows(block, years)
+    kolada = styles.workbook.add_format(KOLADA_FORMAT)
     for offset, (label, values, arrow) in enumerate(table, start=header + 1):
         ws.write_string(offset, 0, label)
-        for column, value in enumerate(values, start=1):
-            write_value(ws, styles, offset, column, value)
+        series = block[offset - header - 1] if offset - header - 1 < len(block) else None
+        for column, (year, value) in enumerate(zip(years, values, strict=True), start=1):
+            fmt = kolada if series is not None and series.from_kolada(year) else None
+            write_value(ws, styles, offset, column, value, fmt)
         write_value(ws, styles, offset, len(years) + 1, arrow)
     last = header + len(table)
     trend_rules(ws, header + 1, last, len(years) + 1, styles.workbook)
