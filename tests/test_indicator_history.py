@@ -16,7 +16,7 @@ from malark.core.errors import ModelError
 from malark.core.example import example_model
 from malark.core.history import CommentParts, History, compose_comment, parse_comment, trend
 from malark.core.model import IndicatorValue
-from malark.generate.history_outcomes import kf_previous_outcomes
+from malark.generate.history_outcomes import with_history
 from malark.generate.previous import Carried
 from malark.merge.consolidated import Consolidation, write_consolidated
 from tests.helpers import edit
@@ -125,8 +125,16 @@ def test_generate_fills_foregaende_utfall_from_the_history(model_path, tmp_path)
     (None, 1.8),
 ])
 def test_a_carried_outcome_is_kept_only_when_newer_than_the_history(as_of, expected):
-    carried = Carried(kf_previous_outcomes={"KF3-I1": 2.2}, as_of=as_of)
-    assert kf_previous_outcomes(example_model(), Period.T2, carried)["KF3-I1"] == expected
+    model = example_model()
+    bun = IndicatorValue(indicator_id="BUN-1-I1", year=2026, value=1.8, source="Nämnd")
+    model = model.model_copy(update={"indicator_values": (*model.indicator_values, bun)})
+    carried = Carried(kf_previous_outcomes={"KF3-I1": 2.2}, as_of=as_of,
+                      indicators=[{"id": "BUN-1-I1", "previous_outcome": 2.2},
+                                  {"id": "BUN-1-I2", "previous_outcome": 5.0}])
+    filled = with_history(model, Period.T2, carried)
+    assert filled.kf_previous_outcomes["KF3-I1"] == expected
+    assert [r["previous_outcome"] for r in filled.indicators] == [expected, 5.0]
+    assert carried.kf_previous_outcomes["KF3-I1"] == 2.2  # the original is not changed
 
 
 # ---------------------------------------------------------------------------

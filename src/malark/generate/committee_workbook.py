@@ -50,7 +50,7 @@ from malark.core.contract import (
 )
 from malark.core.lights import light_formula
 from malark.core.model import GoalModel, Indicator
-from malark.generate.history_outcomes import kf_previous_outcomes
+from malark.generate.history_outcomes import with_history
 from malark.generate.instructions import write_instructions
 from malark.generate.previous import Carried
 from malark.generate.style import (
@@ -188,12 +188,10 @@ def _model_indicator_values(indicator: Indicator, previous: Any) -> dict[str, An
     }
 
 
-def _indicator_rows(model: GoalModel, committee_id: str, period: Period, carried: Carried,
-                    count: int) -> list[_Row]:
+def _indicator_rows(model: GoalModel, committee_id: str, carried: Carried, count: int) -> list[_Row]:
     spec = COMMITTEE_INDIKATORER
-    previous = kf_previous_outcomes(model, period, carried)
     rows = [
-        _Row(_model_indicator_values(i, previous.get(i.id)),
+        _Row(_model_indicator_values(i, carried.kf_previous_outcomes.get(i.id)),
              frozenset({"outcome", "comment"}))
         for i in snapshot_for(model, committee_id).kf_indicators
     ]
@@ -263,7 +261,7 @@ def build_committee_workbook(
     prepared: PreparedRows = PreparedRows(),
 ) -> Workbook:
     """The committee workbook of `committee_id` for `period`, not yet saved."""
-    carried = carried or Carried()
+    carried = with_history(model, period, carried or Carried())
     snapshot = snapshot_for(model, committee_id)
     meta = WorkbookMeta(
         format_version=FORMAT_VERSION, kommun=model.municipality, kommunkod=model.municipality_code,
@@ -288,7 +286,7 @@ def build_committee_workbook(
     _add_assessment_colours(ws, COMMITTEE_NAMNDMAL, goals_last)
     ws = workbook.create_sheet(COMMITTEE_INDIKATORER.name)
     last = _write_sheet(ws, COMMITTEE_INDIKATORER,
-                        _indicator_rows(model, committee_id, period, carried, prepared.indicators), lists)
+                        _indicator_rows(model, committee_id, carried, prepared.indicators), lists)
     _add_lights(ws, last)
     activity_rows = _carried_rows(COMMITTEE_AKTIVITETER, carried.activities, ())
     activity_rows += _prepared(COMMITTEE_AKTIVITETER, prepared.activities)
