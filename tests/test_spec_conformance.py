@@ -37,6 +37,7 @@ SPEC_COMMANDS = {
     "validate": ([("inputs", -1, True)], {"--model", "--period", "--format", "--annotate"}),
     "merge": ([("inputs", -1, True)], {"--model", "-o", "--period", "--skip-invalid", "--format"}),
     "rules": ([], set()),
+    "report": ([("consolidated", 1, True)], {"-o", "--template", "--previous"}),
 }
 
 
