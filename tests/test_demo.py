@@ -22,6 +22,10 @@ def test_demo_runs_the_round_trip_and_names_the_consolidated_workbook(tmp_path):
     # The deliberate mistakes were caught before the controllers fixed them.
     assert "K003" in result.output and "D007" in result.output
     assert (target / "1_utskick" / "T1").is_dir()
+    # The report for KS and KF is written next to the consolidated workbook, and named.
+    for suffix in (".docx", ".html"):
+        report = target / "3_sammanstallning" / f"rapport_2027_T1{suffix}"
+        assert report.is_file() and report.name in result.output
 
 
 def test_init_then_init_again_exits_2_with_a_swedish_message(tmp_path):
