@@ -2,10 +2,12 @@
 
 python-docx owns the package: the document or the municipality's template
 (`docx_template`), styles, the picture, the core properties. The body's paragraphs and
-tables are written as WordprocessingML text and parsed once: a large city's report has
-tens of thousands of table cells, and building them through python-docx's objects (or
-even element by element) took many seconds where this takes a fraction. Every text is
-escaped on the way (`_text`), so what a committee typed stays text.
+tables are written as WordprocessingML text and put into the saved package's document
+part in place of a marker (`_splice`): a large city's report has tens of thousands of
+table cells, and building them through python-docx's objects (or even element by
+element with lxml) took many seconds and hundreds of MB where this takes a fraction.
+Every text is escaped on the way (`_text`), so what a committee typed stays text; the
+tests read every document back with python-docx.
 
 Only Word's built-in styles are used (Title, Heading 1/2, Caption, Table Grid); direct
 formatting is limited to what reads badly without it: bold labels, the assessment
@@ -17,12 +19,14 @@ tables in the municipality's template picks them up.
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from malark import __version__
+from malark.core.errors import OutputError
 from malark.report.blocks import Badge, Block, Cell, Figure, Heading, Inline, Paragraph, Table, Title
 from malark.report.chapter import Chapter
 from malark.report.chart import chart_png
@@ -162,38 +166,41 @@ class _Body:
                     Table: self.table, Figure: self.figure}
         for block in blocks:
             handlers[type(block)](block)
-        self._put_in_place()
-
-    def _put_in_place(self) -> None:
-        """Parse the body text into the document: the whole document element at once, with
-        python-docx's parser (moving tens of thousands of parsed elements into the tree one
-        by one costs seconds; parsing in place does not)."""
-        from docx.oxml.parser import parse_xml
-
-        root = self.document.element
-        body = root.body
+        body = self.document.element.body
         end = body.find(f"{{{_W}}}sectPr")
         for child in list(body):
             if child is not end:
                 body.remove(child)
-        content = "".join(self.chunks)
-        if root.nsmap.get("w") != _W:  # not Word's usual prefix: parse the body on its own
-            section = etree.tostring(end, encoding="unicode") if end is not None else ""
-            root.replace(body, parse_xml(f'<w:body xmlns:w="{_W}">{content}{section}</w:body>'))
-            return
         marker = etree.Comment(_MARKER)
         if end is not None:
             end.addprevious(marker)
         else:
             body.append(marker)
-        text = etree.tostring(root, encoding="unicode").replace(f"<!--{_MARKER}-->", content, 1)
-        self.document.part._element = parse_xml(text.encode("utf-8"))
+
+
+def _splice(package: bytes, part: str, body: bytes, root_declares_w: bool) -> bytes:
+    """The saved package with the body text in place of the marker in `part`: the body is
+    never parsed into a tree (for a large city that tree alone took 200 MB and seconds)."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                if not root_declares_w:  # a template with another prefix for Word's namespace
+                    start = data.index(b"<", data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0)
+                    name_end = start + len(data[start:].split(maxsplit=1)[0].rstrip(b">"))
+                    data = data[:name_end] + f' xmlns:w="{_W}"'.encode() + data[name_end:]
+                data = data.replace(f"<!--{_MARKER}-->".encode(), body, 1)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def build_docx(chapter: Chapter, *, template=None, created: datetime | None = None) -> bytes:
     """The chapter as the bytes of a .docx file."""
     document = open_document(template)
-    _Body(document).write(chapter.blocks)
+    body = _Body(document)
+    body.write(chapter.blocks)
     properties = document.core_properties
     properties.title = chapter.title
     properties.subject = "Måluppföljning"
@@ -206,4 +213,10 @@ def build_docx(chapter: Chapter, *, template=None, created: datetime | None = No
     properties.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    content = "".join(body.chunks).encode("utf-8")
+    body.chunks.clear()
+    prefix = document.element.nsmap.get("w")
+    if prefix not in (None, _W):
+        raise OutputError("Mallen använder prefixet w för något annat än Words eget XML. Öppna "
+                          "den i Word, spara den som .docx och ange den igen.")
+    return _splice(buffer.getvalue(), document.part.partname.lstrip("/"), content, prefix == _W)

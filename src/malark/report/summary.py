@@ -99,7 +99,8 @@ def summary_section(blocks: Blocks, source: ReportSource, counts: Tally) -> None
     blocks.add(Table("Nämndmålen per nämnd",
                      ((Span("Nämnd"),), (Span("Inlämning"),), *_COUNT_HEADERS), tuple(committee_rows),
                      (5.0, 2.0, 1.5, 1.5, 1.5, 2.0, 1.6), frozenset(range(2, 7))))
-    categories = ("KF-mål", *(f"{c} nämndmål" for c in counts.goals_by_committee))
+    categories = ("KF-mål", *(f"{c} nämndmål" + ("" if source.was_read(c) else f" ({source.status(c)})")
+                              for c in counts.goals_by_committee))
     columns = [counts.kf.values, *(n.values for n in counts.goals_by_committee.values())]
     chart = ChartData(categories, tuple((LEGEND[i], tuple(c[i] for c in columns)) for i in range(4)))
     description = "; ".join(
@@ -176,5 +177,5 @@ def deviations_section(blocks: Blocks, source: ReportSource) -> None:
                  for _key, title, committee, mark, row in sorted(found, key=lambda item: item[0]))
     blocks.add(Table("Mål som bedömts Röd eller Gul",
                      tuple((Span(h),) for h in ("Mål", "Nämnd", "Bedömning", "Analys", "Åtgärder")),
-                     rows, (3.6, 1.6, 1.7, 4.2, 4.2)))
+                     rows, (3.6, 1.6, 2.1, 4.1, 4.1)))
 
