@@ -168,7 +168,7 @@ def test_the_document_is_a4_in_built_in_styles_and_marked_as_malarks(report):
     assert document.core_properties.title == "Måluppföljning Sjöberga 2027 – T1"
 
 
-def _as_t2(t1, out, outcomes):
+def _as_t2(t1, out, outcomes, column="Utfall"):
     """The T1 consolidation relabelled as T2 with some outcomes changed (a later period)."""
     workbook = openpyxl.load_workbook(t1)
     meta = workbook["_malark"]
@@ -178,7 +178,7 @@ def _as_t2(t1, out, outcomes):
     for row in sheet.iter_rows(min_row=2):
         key = (row[0].value, row[header.index("Id")].value)
         if key in outcomes:
-            row[header.index("Utfall")].value = outcomes[key]
+            row[header.index(column)].value = outcomes[key]
     workbook.save(out)
     return out
 
@@ -194,6 +194,14 @@ def test_previous_gives_earlier_outcomes_and_a_trend_arrow(report_inputs, tmp_pa
     assert bun[1][3:6] == (f"70{NBSP}%", f"60{NBSP}%", "↓ sämre")
     sickness = next(r for r in tables["KF-indikatorer för KF5"] if r[0].startswith("Sjukfrånvaro"))
     assert sickness[5] == "→ oförändrat"
+
+
+def test_without_previous_the_carried_previous_outcome_gives_the_trend(report_inputs, tmp_path):
+    t2 = _as_t2(report_inputs.t1, tmp_path / "t2.xlsx", {("KS", "KF1-I1"): 93.5},
+                column="Föregående utfall")
+    table = tables_by_caption(read_docx(api.report(t2, tmp_path / "t2.docx")))["KF-indikatorer för KF1"]
+    assert table[0][3:6] == ("Föregående", "Utfall T2", "Trend")
+    assert table[1][3:6] == (f"93,5{NBSP}%", f"92{NBSP}%", "↓ sämre")
 
 
 def test_history_seam_marks_values_fetched_from_kolada(report_inputs, tmp_path):

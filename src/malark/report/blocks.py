@@ -20,7 +20,7 @@ from malark.core.contract import ASSESSMENTS, Assessment
 from malark.core.swedish import NO_BREAK_SPACE, format_readable, number_from_cell
 
 __all__ = [
-    "Badge", "Block", "Cell", "ChartData", "Figure", "Heading", "Inline", "Paragraph", "Span",
+    "Badge", "Block", "Blocks", "Cell", "ChartData", "Figure", "Heading", "Inline", "Paragraph", "Span",
     "Table", "Title", "badge", "number_shown", "shown", "year_shown",
 ]
 
@@ -58,8 +58,10 @@ Cell = tuple[Inline, ...]
 @dataclass(frozen=True, slots=True)
 class Title:
     text: str
+    vision: str
+    """Shown in italics under the title, after `Vision: `."""
     lines: tuple[str, ...] = ()
-    """Lines under the title (vision, period, source)."""
+    """Lines under the vision (period, source)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,8 +45,8 @@ def build_chapter(source: ReportSource, history: History | None = None) -> Chapt
     history = history or History()
     title = chapter_title(source)
     blocks = Blocks()
-    blocks.add(Title(title, (f"Vision: {source.meta.snapshot.vision}", _period_line(source),
-                             f"Underlag: sammanställningen {source.path.name}.")))
+    blocks.add(Title(title, source.meta.snapshot.vision,
+                     (_period_line(source), f"Underlag: sammanställningen {source.path.name}.")))
     counts = tally(source)
     summary_section(blocks, source, counts)
     for goal in source.kf_goals:

@@ -53,13 +53,6 @@ class Counts:
     def total(self) -> int:
         return sum(self.values)
 
-    def __iadd__(self, other: Counts) -> Counts:
-        self.green += other.green
-        self.yellow += other.yellow
-        self.red += other.red
-        self.not_assessed += other.not_assessed
-        return self
-
 
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]

@@ -101,8 +101,9 @@ class _Body:
 
     def title(self, block: Title) -> None:
         self.chunks.append(_paragraph(_run(block.text), style=self.styles["Title"]))
+        self.chunks.append(_paragraph(_run(f"Vision: {block.vision}", italic=True)))
         for line in block.lines:
-            self.chunks.append(_paragraph(_run(line, italic=line.startswith("Vision"))))
+            self.chunks.append(_paragraph(_run(line)))
 
     def heading(self, block: Heading) -> None:
         self.chunks.append(_paragraph(_run(block.text), style=self.styles[f"Heading {min(block.level, 2)}"]))

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from malark.core.contract import (
-    SUBMISSION_STATUS_MISSING,
-    SUBMISSION_STATUS_NOT_READ,
-    Assessment,
-    Perspective,
-)
+from malark.core.contract import SUBMISSION_STATUS_MISSING, SUBMISSION_STATUS_NOT_READ, Assessment
 from malark.core.model import KfGoal
 from malark.report.blocks import Badge, Blocks, Span, badge, shown
 from malark.report.history import History
@@ -54,7 +49,7 @@ def kf_goal_badge(source: ReportSource, goal: KfGoal) -> tuple[Badge, Row | None
     return badge(row.value("assessment") if row else None), row
 
 
-def _addressed(source: ReportSource, goal: KfGoal) -> str:
+def _addressed(goal: KfGoal) -> str:
     if goal.addressed_to_all:
         return "alla nämnder"
     return ", ".join(goal.addressed) or "–"
@@ -69,10 +64,9 @@ def _labelled(blocks: Blocks, label: str, value) -> None:
 def goal_section(blocks: Blocks, source: ReportSource, goal: KfGoal, history: History) -> None:
     meta = source.meta
     blocks.heading(1, f"{goal.id} {goal.text}", goal.id.lower())
-    perspective = goal.perspective.value if isinstance(goal.perspective, Perspective) else goal.perspective
-    blocks.paragraph(f"Perspektiv: {perspective}. Samordnande nämnd: "
+    blocks.paragraph(f"Perspektiv: {goal.perspective.value}. Samordnande nämnd: "
                      f"{committee_label(source, goal.coordinator)}. Adresserat till: "
-                     f"{_addressed(source, goal)}.", kind="note")
+                     f"{_addressed(goal)}.", kind="note")
     assessment, row = kf_goal_badge(source, goal)
     note = status_note(source, goal.coordinator)
     blocks.paragraph(Span("Samordnande nämndens bedömning: ", bold=True), assessment,

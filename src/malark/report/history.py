@@ -91,9 +91,6 @@ class History:
         points = self._points.get(indicator_id, {})
         return [points[k] for k in sorted(points) if k < limit]
 
-    def __bool__(self) -> bool:
-        return bool(self._points)
-
 
 def history_from_previous(paths: Sequence[Path | str], current: WorkbookMeta,
                           current_file: str) -> History:

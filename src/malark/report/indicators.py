@@ -55,11 +55,11 @@ def _with_year(value, year, unit) -> Cell:
     return (Span(f"{text} ({when})" if when else text),)
 
 
-def _point_cell(point: HistoryPoint | None, unit) -> Cell:
-    if point is None:
+def _earlier_cell(value: float | None, unit, source: str | None = None) -> Cell:
+    if value is None:
         return ()
-    cell: Cell = (Span(number_shown(point.value, unit) or ""),)
-    if point.source == KOLADA:
+    cell: Cell = (Span(number_shown(value, unit) or ""),)
+    if source == KOLADA:
         cell += (Span(" (Källa: Kolada)", italic=True),)
     return cell
 
@@ -85,11 +85,11 @@ def indicator_table(caption: str, lines: list[IndicatorLine], period_label: str)
             (Span(shown(row.value("name")) or ""),),
             _with_year(row.value("baseline"), row.value("baseline_year"), unit),
             _with_year(row.value("target"), row.value("target_year"), unit),
-            *(_point_cell(by_label.get(label), unit) for label in earlier),
+            *(_earlier_cell(p.value, unit, p.source) if (p := by_label.get(label)) else ()
+              for label in earlier),
         ]
         if fallback:
-            cells.append(_point_cell(HistoryPoint(0, None, line.fallback), unit)
-                         if line.fallback is not None else ())
+            cells.append(_earlier_cell(line.fallback, unit))
         outcome_text = number_shown(row.value("outcome"), unit)
         cells += [(Span(outcome_text),) if outcome_text else (),
                   (Span(change.text),) if change else (), (_light(row.value("light")),)]

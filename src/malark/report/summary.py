@@ -50,7 +50,7 @@ def tally(source: ReportSource) -> Tally:
     perspective_of = {}
     for goal in source.kf_goals:
         assessment = kf_goal_badge(source, goal)[0].assessment
-        perspective = Perspective(goal.perspective).value
+        perspective = goal.perspective.value
         perspective_of[goal.id] = perspective
         result.kf.add(assessment)
         result.kf_by_perspective[perspective].add(assessment)
@@ -138,11 +138,11 @@ def economy_section(blocks: Blocks, source: ReportSource, counts: Tally) -> None
                      rows, (3.0, 3.0, 3.0), frozenset({1, 2})))
     blocks.paragraph(sentence("finansiella mål", counts.financial))
     blocks.paragraph(sentence("verksamhetsmål", counts.operational))
-    goals = sorted(source.kf_goals, key=lambda g: Perspective(g.perspective).value != FINANCIAL)
+    goals = sorted(source.kf_goals, key=lambda g: g.perspective.value != FINANCIAL)
     blocks.add(Table("KF-målen för god ekonomisk hushållning",
                      ((Span("KF-mål"),), (Span("Slag"),), (Span("Bedömning"),)),
                      tuple(((Span(f"{g.id} {g.text}"),),
-                            (Span("Finansiellt mål" if Perspective(g.perspective).value == FINANCIAL
+                            (Span("Finansiellt mål" if g.perspective.value == FINANCIAL
                                   else "Verksamhetsmål"),),
                             (kf_goal_badge(source, g)[0],)) for g in goals),
                      (9.0, 2.6, 2.4)))
