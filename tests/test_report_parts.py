@@ -21,6 +21,7 @@ NBSP = "\u00a0"
     ((1, 0, 0, 2), "Av 3 KF-mål bedöms 1 uppfyllt; 2 är inte bedömda."),
     ((0, 0, 0, 6), "Av 6 KF-mål är inget bedömt."),
     ((0, 0, 0, 0), "Det finns inga KF-mål att redovisa."),
+    ((0, 360, 1320, 0), "Av 1\u00a0680 KF-mål bedöms 360 delvis uppfyllda och 1\u00a0320 inte uppfyllda."),
 ])
 def test_the_sentence_the_annual_report_needs(values, expected):
     assert sentence("KF-mål", Counts(*values)) == expected

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from malark.core.contract import Assessment
+from malark.core.swedish import format_readable
 
-__all__ = ["ORDER", "Counts", "sentence"]
+__all__ = ["ORDER", "Counts", "count_text", "sentence"]
 
 ORDER = (Assessment.GRON, Assessment.GUL, Assessment.ROD, Assessment.EJ_BEDOMD)
 _FULFILMENT = {
@@ -54,6 +55,11 @@ class Counts:
         return sum(self.values)
 
 
+def count_text(n: int) -> str:
+    """`1 680`: a count as the rest of the report writes numbers."""
+    return format_readable(float(n))
+
+
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
 
@@ -63,10 +69,12 @@ def sentence(noun: str, counts: Counts) -> str:
     bedömt." – zero counts are left out."""
     if counts.total == 0:
         return f"Det finns inga {noun} att redovisa."
-    assessed = [f"{n} {_FULFILMENT[a][n != 1]}" for a in ORDER[:3] if (n := counts.of(a))]
+    assessed = [f"{count_text(n)} {_FULFILMENT[a][n != 1]}" for a in ORDER[:3] if (n := counts.of(a))]
+    total = count_text(counts.total)
     if not assessed:
-        return f"Av {counts.total} {noun} är inget bedömt."
-    text = f"Av {counts.total} {noun} bedöms {_join(assessed)}"
+        return f"Av {total} {noun} är inget bedömt."
+    text = f"Av {total} {noun} bedöms {_join(assessed)}"
     if counts.not_assessed:
-        text += f"; {counts.not_assessed} är inte {'bedömt' if counts.not_assessed == 1 else 'bedömda'}"
+        text += (f"; {count_text(counts.not_assessed)} är inte "
+                 f"{'bedömt' if counts.not_assessed == 1 else 'bedömda'}")
     return text + "."

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from malark.core.contract import PERSPECTIVES, Assessment, Perspective
 from malark.report.blocks import Badge, Blocks, Cell, ChartData, Figure, Span, Table, badge, shown
-from malark.report.counts import ORDER, Counts, sentence
+from malark.report.counts import ORDER, Counts, count_text, sentence
 from malark.report.goals import committee_label, kf_goal_badge
 from malark.report.source import ReportSource
 
@@ -71,7 +71,7 @@ def tally(source: ReportSource) -> Tally:
 
 
 def _count_cells(counts: Counts) -> tuple[Cell, ...]:
-    return (*((Span(str(n)),) for n in counts.values), (Span(str(counts.total), bold=True),))
+    return (*((Span(count_text(n)),) for n in counts.values), (Span(count_text(counts.total), bold=True),))
 
 
 _COUNT_HEADERS: tuple[Cell, ...] = (*((b,) for b in LEGEND), (Span("Totalt"),))
@@ -129,10 +129,10 @@ def _submissions(blocks: Blocks, source: ReportSource) -> None:
 def economy_section(blocks: Blocks, source: ReportSource, counts: Tally) -> None:
     blocks.heading(1, "God ekonomisk hushållning", "god-ekonomisk-hushallning")
     blocks.paragraph(LAW_TEXT)
-    rows = tuple(((b,), (Span(str(counts.financial.of(b.assessment))),),
-                  (Span(str(counts.operational.of(b.assessment))),)) for b in LEGEND)
-    rows += (((Span("Totalt", bold=True),), (Span(str(counts.financial.total), bold=True),),
-              (Span(str(counts.operational.total), bold=True),)),)
+    rows = tuple(((b,), (Span(count_text(counts.financial.of(b.assessment))),),
+                  (Span(count_text(counts.operational.of(b.assessment))),)) for b in LEGEND)
+    rows += (((Span("Totalt", bold=True),), (Span(count_text(counts.financial.total), bold=True),),
+              (Span(count_text(counts.operational.total), bold=True),)),)
     blocks.add(Table("Finansiella mål och verksamhetsmål",
                      ((Span("Bedömning"),), (Span("Finansiella mål"),), (Span("Verksamhetsmål"),)),
                      rows, (3.0, 3.0, 3.0), frozenset({1, 2})))
