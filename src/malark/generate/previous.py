@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from malark.core.contract import CONSOLIDATED_DATA_SHEETS, Kind, SheetSpec, Status
+from malark.core.contract import CONSOLIDATED_DATA_SHEETS, Kind, Period, SheetSpec, Status
 from malark.core.errors import InputError
 from malark.core.model import GoalModel
 from malark.core.swedish import number_from_cell, parse_date
@@ -55,6 +55,8 @@ class Carried:
     activities: list[dict[str, Any]] = field(default_factory=list)
     kf_previous_outcomes: dict[str, Any] = field(default_factory=dict)
     """KF indicator id → its last outcome (for the model's pre-filled KF indicators)."""
+    as_of: tuple[int, Period] | None = None
+    """Budget year and period of the consolidation the outcomes come from."""
 
 
 @dataclass(slots=True)
@@ -95,6 +97,7 @@ class PreviousWorkbook:
                 continue
             carried.activities.append(values)
         carried.kf_previous_outcomes = self._kf_outcomes(committee_id, kf_indicator_ids)
+        carried.as_of = (self.meta.budgetår, self.meta.period)
         return carried
 
     def _rows(self, sheet: str, committee_id: str) -> list[Row]:
