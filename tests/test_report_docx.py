@@ -187,30 +187,50 @@ def test_previous_gives_earlier_outcomes_and_a_trend_arrow(report_inputs, tmp_pa
     t2 = _as_t2(report_inputs.t1, tmp_path / "t2.xlsx", {("KS", "KF1-I1"): 95, ("BUN", "BUN-1-I1"): 60})
     out = api.report(t2, tmp_path / "t2.docx", previous=[report_inputs.t1, report_inputs.plan])
     tables = tables_by_caption(read_docx(out))
-    kf1 = tables["KF-indikatorer för KF1"]
-    assert kf1[0][3:] == ("T1 2027", "Utfall T2", "Trend", "Trafik\u00adljus")
-    assert kf1[1][3:6] == (f"92{NBSP}%", f"95{NBSP}%", "↑ bättre")
+    kf1 = tables["KF-indikatorer för KF1"]  # the years from Historik, then T1 from --previous
+    assert kf1[0][3:] == ("2025", "2026", "T1 2027", "Utfall T2", "Trend", "Trafik\u00adljus")
+    assert kf1[1][3:8] == (f"68{NBSP}%", f"69{NBSP}%", f"92{NBSP}%", f"95{NBSP}%", "▲ bättre")
     bun = tables["Indikatorer under KF1 – BUN Barn- och utbildningsnämnden"]
-    assert bun[1][3:6] == (f"70{NBSP}%", f"60{NBSP}%", "↓ sämre")
+    assert bun[0][3:6] == ("T1 2027", "Utfall T2", "Trend")
+    assert bun[1][3:6] == (f"70{NBSP}%", f"60{NBSP}%", "▼ sämre")
     sickness = next(r for r in tables["KF-indikatorer för KF5"] if r[0].startswith("Sjukfrånvaro"))
-    assert sickness[5] == "→ oförändrat"
+    assert sickness[5:8] == (f"92{NBSP}%", f"92{NBSP}%", "▶ oförändrat")
 
 
 def test_without_previous_the_carried_previous_outcome_gives_the_trend(report_inputs, tmp_path):
-    t2 = _as_t2(report_inputs.t1, tmp_path / "t2.xlsx", {("KS", "KF1-I1"): 93.5},
+    t2 = _as_t2(report_inputs.t1, tmp_path / "t2.xlsx", {("BUN", "BUN-1-I1"): 93.5},
                 column="Föregående utfall")
-    table = tables_by_caption(read_docx(api.report(t2, tmp_path / "t2.docx")))["KF-indikatorer för KF1"]
+    tables = tables_by_caption(read_docx(api.report(t2, tmp_path / "t2.docx")))
+    table = tables["Indikatorer under KF1 – BUN Barn- och utbildningsnämnden"]
     assert table[0][3:6] == ("Föregående", "Utfall T2", "Trend")
-    assert table[1][3:6] == (f"93,5{NBSP}%", f"92{NBSP}%", "↓ sämre")
+    assert table[1][3:6] == (f"93,5{NBSP}%", f"70{NBSP}%", "▼ sämre")
+
+
+def test_the_workbooks_historik_gives_earlier_years_sources_and_notes(report, report_inputs, tmp_path):
+    tables = tables_by_caption(report["items"])
+    kf2 = tables["KF-indikatorer för KF2"]  # KFN's outcome 86 against Historik's 2024–2026
+    assert kf2[0][3:7] == ("2024", "2025", "2026", "Utfall T1")
+    assert kf2[1][3:8] == (f"60{NBSP}%", f"61{NBSP}%", f"63{NBSP}%", f"86{NBSP}%", "▲ bättre")
+    assert ("Anmärkning till ”Andel invånare som kan rekommendera kommunen som boendeort”: 2021: "
+            "SCB bytte metod 2021 – inte jämförbart med åren före") in _paragraphs(report["items"])
+    workbook = openpyxl.load_workbook(report_inputs.t1)
+    history = workbook["Historik"]
+    header = [c.value for c in history[1]]
+    row = next(r for r in history.iter_rows(min_row=2) if r[0].value == "KF2-I1")
+    row[header.index("Källa")].value = "Kolada 2019–2025; SCB:s medborgarundersökning 2026; Nämnd T1 2027"
+    workbook.save(tmp_path / "kolada.xlsx")
+    kf2 = tables_by_caption(read_docx(api.report(tmp_path / "kolada.xlsx", tmp_path / "k.docx")))[
+        "KF-indikatorer för KF2"]
+    assert kf2[1][3:6] == (f"60{NBSP}% (Källa: Kolada)", f"61{NBSP}% (Källa: Kolada)", f"63{NBSP}%")
 
 
 def test_history_seam_marks_values_fetched_from_kolada(report_inputs, tmp_path):
-    history = {"KF3-I1": [(2025, None, 1.4, "Kolada"), (2026, None, 1.7, "Kolada")]}
+    history = {"BUN-1-I1": [(2025, None, 60.0, "Kolada"), (2026, None, 65.0, "Kolada")]}
     out = api.report(report_inputs.t1, tmp_path / "kolada.docx", history=history)
-    table = tables_by_caption(read_docx(out))["KF-indikatorer för KF3"]
+    table = tables_by_caption(read_docx(out))["Indikatorer under KF1 – BUN Barn- och utbildningsnämnden"]
     assert table[0][3:5] == ("2025", "2026")
-    assert table[1][3:5] == (f"1,4{NBSP}% (Källa: Kolada)", f"1,7{NBSP}% (Källa: Kolada)")
-    assert table[1][6] == "↑ bättre"
+    assert table[1][3:7] == (f"60{NBSP}% (Källa: Kolada)", f"65{NBSP}% (Källa: Kolada)", f"70{NBSP}%",
+                             "▲ bättre")
 
 
 def test_a_version_1_consolidated_workbook_still_works(report_inputs, tmp_path):

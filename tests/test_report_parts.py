@@ -35,15 +35,16 @@ def test_counts_add_up_by_assessment():
 
 
 @pytest.mark.parametrize(("previous", "outcome", "direction", "expected"), [
-    (70, 75, "Högre är bättre", "↑ bättre"),
-    (70, 65, "Högre är bättre", "↓ sämre"),
-    (7.9, 7.1, "Lägre är bättre", "↓ bättre"),
-    (7.1, 7.9, "Lägre är bättre", "↑ sämre"),
-    (72.5, 72.5, "Högre är bättre", "→ oförändrat"),
-    (0.1 + 0.2, 0.3, None, "→ oförändrat"),
+    (70, 75, "Högre är bättre", "▲ bättre"),
+    (70, 65, "Högre är bättre", "▼ sämre"),
+    (7.9, 7.1, "Lägre är bättre", "▲ bättre"),
+    (7.1, 7.9, "Lägre är bättre", "▼ sämre"),
+    (72.5, 72.5, "Högre är bättre", "▶ oförändrat"),
+    (100, 100.4, "Högre är bättre", "▶ oförändrat"),  # under 0,5 %, as in the workbook's Trend
+    (0.1 + 0.2, 0.3, None, "▶ oförändrat"),
 ])
-def test_trend_arrow_moves_with_the_value_and_the_word_with_the_direction(previous, outcome,
-                                                                          direction, expected):
+def test_trend_is_the_workbooks_sign_in_the_indicators_direction_and_a_word(previous, outcome,
+                                                                            direction, expected):
     assert trend(previous, outcome, direction).text == expected
 
 
@@ -87,3 +88,24 @@ def test_a_badge_is_a_dropdown_value_or_shows_what_was_typed():
     assert badge("Röd").assessment is Assessment.ROD and badge("Röd").symbol == "●"
     assert (badge(None).word, badge(None).symbol) == ("Ej bedömd", "○")
     assert (badge("Bra").assessment, badge("Bra").word) == (None, "Bra")
+
+
+def test_historik_gives_the_municipalitys_series_with_sources_and_notes():
+    from malark.report.history_sheet import history_from_sheet
+
+    rows = [
+        ["Indikator-id", "Mål", "Indikator", "Enhet", "Riktning", "Serie", 2024.0, 2025.0, 2026.0,
+         "Trend", "Källa", "Anmärkning"],
+        ["KF1-I1", "KF1", "Trygghet", "%", "Högre är bättre", "Sjöberga", 66.0, "", 69.0, "▲",
+         "Kolada 2024; Medborgarundersökning 2026", "2025: ingen mätning"],
+        ["KF1-I1", "KF1", "Trygghet", "%", "Högre är bättre", "Riket (0000)", 70.0, 71.0, 72.0, "▲",
+         "Kolada 2024–2026", ""],
+        ["", "", "", "", "", "", "", "", "", "", "", ""],
+        ["Trend: ▲ bättre …", "", "", "", "", "", "", "", "", "", "", ""],
+    ]
+    history = history_from_sheet(rows, "Sjöberga")
+    assert [(p.label, p.value, p.source) for p in history.before("KF1-I1", 2027, "T1")] == [
+        ("2024", 66.0, "Kolada"), ("2026", 69.0, "Medborgarundersökning")]
+    assert history.note("KF1-I1") == "2025: ingen mätning"
+    assert history.before("Trend: ▲ bättre …", 2027, "T1") == []
+    assert history_from_sheet([], "Sjöberga").before("KF1-I1", 2027, "T1") == []

@@ -1,10 +1,12 @@
 """Earlier outcomes of the indicators, and the trend they show.
 
 The report takes history through one seam, `History`: indicator id → points
-`(year, period, value, source)`. Where the points come from is not its business:
-`history_from_previous` reads earlier consolidated workbooks (`report --previous`);
-the `Historik` sheet and values fetched from Kolada (`source="Kolada"`, shown as
-`Källa: Kolada`) can be given the same way (`History.from_points`).
+`(year, period, value, source)`, and a note per indicator (a series break). Where the
+points come from is not its business: `history_from_previous` reads earlier consolidated
+workbooks (`report --previous`), `malark.report.history_sheet` the consolidated
+workbook's own `Historik` sheet (SPEC 9), and a caller can give more the same way
+(`History.from_points`). A value fetched from Kolada (`source="Kolada"`) is shown with
+`Källa: Kolada`.
 
 A point's `period` is `Plan`, `T1`, `T2`, `Helår` or None for a yearly value (Kolada's),
 which sorts with `Helår`.
@@ -20,17 +22,20 @@ from malark.core.contract import (
     COMMITTEE_INDIKATORER,
     CONSOLIDATED_DATA_SHEETS,
     PERIODS,
+    SOURCE_KOLADA,
     Direction,
     Period,
 )
 from malark.core.errors import InputError
+from malark.core.history import TREND_BETTER, TREND_SAME, TREND_WORSE
+from malark.core.history import trend as core_trend
 from malark.core.swedish import number_from_cell
 from malark.xlsx.consolidated_reader import read_consolidated
 from malark.xlsx.meta import WorkbookMeta
 
 __all__ = ["KOLADA", "History", "HistoryPoint", "Trend", "history_from_previous", "period_key", "trend"]
 
-KOLADA = "Kolada"
+KOLADA = SOURCE_KOLADA
 """`source` of a value fetched from Kolada (SPEC 9): the report marks it `Källa: Kolada`."""
 _ORDER = {p: i for i, p in enumerate(PERIODS)}
 _INDICATORS = next(s for s in CONSOLIDATED_DATA_SHEETS if s.name == COMMITTEE_INDIKATORER.name)
@@ -63,6 +68,7 @@ class History:
 
     def __init__(self) -> None:
         self._points: dict[str, dict[tuple[int, int], HistoryPoint]] = {}
+        self._notes: dict[str, str] = {}
 
     @classmethod
     def from_points(cls, points: Mapping[str, Iterable[tuple[int, str | None, float, str | None]]]
@@ -79,10 +85,19 @@ class History:
         trust most first."""
         self._points.setdefault(indicator_id, {}).setdefault(point.key, point)
 
+    def add_note(self, indicator_id: str, note: str) -> None:
+        """A person's note on the indicator's series (`2021: SCB bytte metod`); the first kept."""
+        self._notes.setdefault(indicator_id, note)
+
+    def note(self, indicator_id: str) -> str | None:
+        return self._notes.get(indicator_id)
+
     def extend(self, other: History) -> History:
         for indicator_id, points in other._points.items():
             for point in points.values():
                 self.add(indicator_id, point)
+        for indicator_id, note in other._notes.items():
+            self.add_note(indicator_id, note)
         return self
 
     def before(self, indicator_id: str, year: int, period: str) -> list[HistoryPoint]:
@@ -122,22 +137,22 @@ def _check_earlier(name: str, earlier: WorkbookMeta, current: WorkbookMeta, curr
 
 @dataclass(frozen=True, slots=True)
 class Trend:
-    arrow: str
-    """↑ the value rose, ↓ it fell, → unchanged."""
+    symbol: str
+    """▲ better, ▼ worse, ▶ unchanged: the consolidated workbook's own trend signs."""
     word: str
-    """`bättre`, `sämre` or `oförändrat`, judged by the indicator's direction."""
+    """`bättre`, `sämre` or `oförändrat`, so the sign is never read alone."""
 
     @property
     def text(self) -> str:
-        return f"{self.arrow} {self.word}"
+        return f"{self.symbol} {self.word}"
+
+
+_WORDS = {TREND_BETTER: "bättre", TREND_WORSE: "sämre", TREND_SAME: "oförändrat"}
 
 
 def trend(previous: float | None, outcome: float | None, direction: str | None) -> Trend | None:
-    """The trend from the last earlier value to this period's outcome, or None."""
-    if previous is None or outcome is None:
-        return None
-    if abs(outcome - previous) <= 1e-9 * max(1.0, abs(previous)):
-        return Trend("→", "oförändrat")
-    rose = outcome > previous
-    better = rose != (direction == Direction.LOWER.value)
-    return Trend("↑" if rose else "↓", "bättre" if better else "sämre")
+    """The trend from the last earlier value to this period's outcome (the rule of the
+    consolidated workbook's `Trend`, `malark.core.history.trend`: in the indicator's
+    direction, under 0,5 % change is unchanged), or None."""
+    symbol = core_trend(previous, outcome, direction or Direction.HIGHER.value)
+    return Trend(symbol, _WORDS[symbol]) if symbol else None

@@ -29,6 +29,8 @@ class IndicatorLine:
     row: Row
     """The indicator's row in the consolidated `Indikatorer` sheet."""
     earlier: tuple[HistoryPoint, ...]
+    note: str | None = None
+    """A person's note on the series (`2021: SCB bytte metod …`), from the history."""
 
     @property
     def fallback(self) -> float | None:
@@ -38,7 +40,8 @@ class IndicatorLine:
 
 def line_from_row(row: Row, history: History, year: int, period: str) -> IndicatorLine:
     indicator_id = row.text("id") or ""
-    return IndicatorLine(indicator_id, row, tuple(history.before(indicator_id, year, period)))
+    return IndicatorLine(indicator_id, row, tuple(history.before(indicator_id, year, period)),
+                         history.note(indicator_id))
 
 
 def _light(value) -> Badge:
@@ -66,10 +69,12 @@ def _earlier_cell(value: float | None, unit, source: str | None = None) -> Cell:
 
 def indicator_table(caption: str, lines: list[IndicatorLine], period_label: str) -> Table:
     """The table of `lines`; `period_label` names this period's outcome column."""
-    labels = sorted({p.label: p.key for line in lines for p in line.earlier}.items(), key=lambda x: x[1])
-    earlier = [label for label, _ in labels][-MAX_EARLIER_COLUMNS:]
+    labels: dict[tuple[int, int], str] = {}
+    for point in (p for line in lines for p in line.earlier):
+        labels.setdefault(point.key, point.label)
+    earlier = sorted(labels)[-MAX_EARLIER_COLUMNS:]
     fallback = any(line.fallback is not None for line in lines)
-    headers = ["Indikator", "Utgångs\u00advärde", "Mål\u00advärde", *earlier,
+    headers = ["Indikator", "Utgångs\u00advärde", "Mål\u00advärde", *(labels[k] for k in earlier),
                *([PREVIOUS_OUTCOME] if fallback else []), f"Utfall {period_label}", "Trend",
                "Trafik\u00adljus"]
     rows = []
@@ -77,7 +82,7 @@ def indicator_table(caption: str, lines: list[IndicatorLine], period_label: str)
     for line in lines:
         row = line.row
         unit = row.value("unit")
-        by_label = {p.label: p for p in line.earlier}
+        by_key = {p.key: p for p in line.earlier}
         last = line.earlier[-1].value if line.earlier else line.fallback
         outcome = number_from_cell(row.value("outcome"))
         change = trend(last, outcome, shown(row.value("direction")))
@@ -85,8 +90,8 @@ def indicator_table(caption: str, lines: list[IndicatorLine], period_label: str)
             (Span(shown(row.value("name")) or ""),),
             _with_year(row.value("baseline"), row.value("baseline_year"), unit),
             _with_year(row.value("target"), row.value("target_year"), unit),
-            *(_earlier_cell(p.value, unit, p.source) if (p := by_label.get(label)) else ()
-              for label in earlier),
+            *(_earlier_cell(p.value, unit, p.source) if (p := by_key.get(key)) else ()
+              for key in earlier),
         ]
         if fallback:
             cells.append(_earlier_cell(line.fallback, unit))
@@ -94,10 +99,10 @@ def indicator_table(caption: str, lines: list[IndicatorLine], period_label: str)
         cells += [(Span(outcome_text),) if outcome_text else (),
                   (Span(change.text),) if change else (), (_light(row.value("light")),)]
         rows.append(tuple(cells))
-        comment = shown(row.value("comment"))
-        if comment:
-            name = shown(row.value("name")) or line.id
-            notes.append(Paragraph((Span(f"Kommentar till ”{name}”: ", bold=True), Span(comment)), "note"))
+        name = shown(row.value("name")) or line.id
+        for label, text in (("Kommentar", shown(row.value("comment"))), ("Anmärkning", line.note)):
+            if text:
+                notes.append(Paragraph((Span(f"{label} till ”{name}”: ", bold=True), Span(text)), "note"))
     count = len(earlier) + fallback
     widths = (5.4, 2.2, 2.2, *([1.8] * count), 2.0, 1.9, 2.1)
     numeric = frozenset(range(1, 4 + count))

@@ -19,6 +19,7 @@ from xml.etree.ElementTree import ParseError
 from malark.core.errors import InputError, OutputError, os_reason
 from malark.report.chapter import build_chapter
 from malark.report.history import History, history_from_previous
+from malark.report.history_sheet import history_from_sheet
 from malark.report.source import read_source
 from malark.xlsx.atomic import make_shareable, temporary_beside
 
@@ -34,9 +35,10 @@ def write_report(consolidated: Path | str, out: Path | str, *, template: Path | 
     """Write the chapter for `consolidated` to `out` (.docx, .pdf or .html) and return it.
 
     `previous`: earlier consolidated workbooks of the same municipality (their outcomes
-    give the earlier columns and the trend). `history`: more earlier values through the
-    seam `{indicator id: [(year, period, value, source), …]}` (the `Historik` sheet, Kolada);
-    an outcome from `previous` wins over it for the same period. Raises `InputError` or
+    give the earlier columns and the trend); the workbook's own `Historik` sheet adds the
+    years before. `history`: more earlier values through the seam `{indicator id: [(year,
+    period, value, source), …]}`. For the same period an outcome from `previous` wins over
+    `Historik`, and `Historik` over `history`. Raises `InputError` or
     `OutputError` with a Swedish message."""
     target = Path(out)
     suffix = target.suffix.lower()
@@ -48,6 +50,7 @@ def write_report(consolidated: Path | str, out: Path | str, *, template: Path | 
     _check_replaceable(target, force)
     source = read_source(consolidated)
     earlier = history_from_previous(previous, source.meta, source.path.name) if previous else History()
+    earlier.extend(history_from_sheet(source.history_rows, source.meta.kommun))
     if history is not None:
         earlier.extend(history if isinstance(history, History) else History.from_points(history))
     chapter = build_chapter(source, earlier)

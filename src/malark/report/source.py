@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from malark.core.contract import (
     COMMITTEE_AKTIVITETER,
@@ -21,6 +22,7 @@ from malark.core.contract import (
     COMMITTEE_KF_MAL,
     COMMITTEE_NAMNDMAL,
     CONSOLIDATED_DATA_SHEETS,
+    SHEET_HISTORY,
     SUBMISSION_STATUS_MISSING,
     SUBMISSION_STATUS_NOT_READ,
     SUBMISSION_STATUS_READ,
@@ -37,7 +39,8 @@ _STATUS_RANK = {SUBMISSION_STATUS_READ: 0, SUBMISSION_STATUS_NOT_READ: 1, SUBMIS
 
 def read_source(path: Path | str) -> ReportSource:
     """Read the consolidated workbook `path` (raises `InputError` naming what is wrong)."""
-    workbook = read_consolidated(path, sheets=(*CONSOLIDATED_DATA_SHEETS, SUBMISSIONS))
+    workbook = read_consolidated(path, sheets=(*CONSOLIDATED_DATA_SHEETS, SUBMISSIONS),
+                                 optional=(SHEET_HISTORY,))
     tables = workbook.tables
     return ReportSource(
         path=workbook.path, meta=workbook.meta,
@@ -46,6 +49,7 @@ def read_source(path: Path | str) -> ReportSource:
         indicator_rows=tables[COMMITTEE_INDIKATORER.name].rows,
         activity_rows=tables[COMMITTEE_AKTIVITETER.name].rows,
         statuses=_statuses(tables[SUBMISSIONS.name].rows),
+        history_rows=workbook.raw.get(SHEET_HISTORY, []),
     )
 
 
@@ -75,6 +79,8 @@ class ReportSource:
     activity_rows: list[Row]
     statuses: dict[str, str]
     """Committee id → `Inläst`, `Ej inläst` or `Saknas` (from `Inlämningar`)."""
+    history_rows: list[list[Any]] = field(default_factory=list)
+    """The `Historik` sheet from A1 (SPEC 9), empty in a workbook without one."""
     _kf_by: dict[tuple[str, str], Row] = field(default_factory=dict)
     _goals_by: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
     _indicators_by: dict[tuple[str, str], list[Row]] = field(default_factory=dict)

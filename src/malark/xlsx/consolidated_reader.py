@@ -12,8 +12,9 @@ Swedish message names the file and, where there is one, the sheet and column.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from malark.core.contract import (
     SHEET_META,
@@ -43,12 +44,16 @@ class ConsolidatedWorkbook:
     meta: WorkbookMeta
     tables: dict[str, Table]
     """Sheet name → the sheet read against its spec (only the sheets asked for)."""
+    raw: dict[str, list[list[Any]]] = field(default_factory=dict)
+    """Sheet name → its rows from A1 as calamine gives them, for the optional sheets asked
+    for by name that the workbook has (`Historik`, whose year columns no spec fixes)."""
 
 
-def read_consolidated(path: Path | str, *, sheets: Iterable[SheetSpec],
+def read_consolidated(path: Path | str, *, sheets: Iterable[SheetSpec], optional: Iterable[str] = (),
                       role: str = "Sammanställningen") -> ConsolidatedWorkbook:
-    """Open `path` as a consolidated workbook and read `sheets`. `role` starts the message
-    when the file does not exist ("Den tidigare sammanställningen …"). Raises `InputError`."""
+    """Open `path` as a consolidated workbook and read `sheets`, and the `optional` sheets it
+    has as raw rows. `role` starts the message when the file does not exist ("Den tidigare
+    sammanställningen …"). Raises `InputError`."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{role} {path} finns inte.")
@@ -61,9 +66,10 @@ def read_consolidated(path: Path | str, *, sheets: Iterable[SheetSpec],
     try:
         meta = _meta(path, raw)
         tables = {spec.name: _table(path, raw, spec, meta.format_version) for spec in sheets}
+        extra = {name: raw.rows(name) for name in optional if name in raw.sheet_names}
     finally:
         raw.close()
-    return ConsolidatedWorkbook(path, meta, tables)
+    return ConsolidatedWorkbook(path, meta, tables, extra)
 
 
 def _meta(path: Path, raw: RawWorkbook) -> WorkbookMeta:
