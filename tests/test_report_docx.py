@@ -189,12 +189,12 @@ def test_previous_gives_earlier_outcomes_and_a_trend_arrow(report_inputs, tmp_pa
     tables = tables_by_caption(read_docx(out))
     kf1 = tables["KF-indikatorer för KF1"]  # the years from Historik, then T1 from --previous
     assert kf1[0][3:] == ("2025", "2026", "T1 2027", "Utfall T2", "Trend", "Trafik\u00adljus")
-    assert kf1[1][3:8] == (f"68{NBSP}%", f"69{NBSP}%", f"92{NBSP}%", f"95{NBSP}%", "▲ bättre")
+    assert kf1[1][3:8] == (f"68{NBSP}%", f"69{NBSP}%", f"92{NBSP}%", f"95{NBSP}%", "▲\u00a0bättre")
     bun = tables["Indikatorer under KF1 – BUN Barn- och utbildningsnämnden"]
     assert bun[0][3:6] == ("T1 2027", "Utfall T2", "Trend")
-    assert bun[1][3:6] == (f"70{NBSP}%", f"60{NBSP}%", "▼ sämre")
+    assert bun[1][3:6] == (f"70{NBSP}%", f"60{NBSP}%", "▼\u00a0sämre")
     sickness = next(r for r in tables["KF-indikatorer för KF5"] if r[0].startswith("Sjukfrånvaro"))
-    assert sickness[5:8] == (f"92{NBSP}%", f"92{NBSP}%", "▶ oförändrat")
+    assert sickness[5:8] == (f"92{NBSP}%", f"92{NBSP}%", "▶\u00a0oförändrat")
 
 
 def test_without_previous_the_carried_previous_outcome_gives_the_trend(report_inputs, tmp_path):
@@ -203,14 +203,14 @@ def test_without_previous_the_carried_previous_outcome_gives_the_trend(report_in
     tables = tables_by_caption(read_docx(api.report(t2, tmp_path / "t2.docx")))
     table = tables["Indikatorer under KF1 – BUN Barn- och utbildningsnämnden"]
     assert table[0][3:6] == ("Föregående", "Utfall T2", "Trend")
-    assert table[1][3:6] == (f"93,5{NBSP}%", f"70{NBSP}%", "▼ sämre")
+    assert table[1][3:6] == (f"93,5{NBSP}%", f"70{NBSP}%", "▼\u00a0sämre")
 
 
 def test_the_workbooks_historik_gives_earlier_years_sources_and_notes(report, report_inputs, tmp_path):
     tables = tables_by_caption(report["items"])
     kf2 = tables["KF-indikatorer för KF2"]  # KFN's outcome 86 against Historik's 2024–2026
     assert kf2[0][3:7] == ("2024", "2025", "2026", "Utfall T1")
-    assert kf2[1][3:8] == (f"60{NBSP}%", f"61{NBSP}%", f"63{NBSP}%", f"86{NBSP}%", "▲ bättre")
+    assert kf2[1][3:8] == (f"60{NBSP}%", f"61{NBSP}%", f"63{NBSP}%", f"86{NBSP}%", "▲\u00a0bättre")
     assert ("Anmärkning till ”Andel invånare som kan rekommendera kommunen som boendeort”: 2021: "
             "SCB bytte metod 2021 – inte jämförbart med åren före") in _paragraphs(report["items"])
     workbook = openpyxl.load_workbook(report_inputs.t1)
@@ -230,7 +230,7 @@ def test_history_seam_marks_values_fetched_from_kolada(report_inputs, tmp_path):
     table = tables_by_caption(read_docx(out))["Indikatorer under KF1 – BUN Barn- och utbildningsnämnden"]
     assert table[0][3:5] == ("2025", "2026")
     assert table[1][3:7] == (f"60{NBSP}% (Källa: Kolada)", f"65{NBSP}% (Källa: Kolada)", f"70{NBSP}%",
-                             "▲ bättre")
+                             "▲\u00a0bättre")
 
 
 def test_a_version_1_consolidated_workbook_still_works(report_inputs, tmp_path):

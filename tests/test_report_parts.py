@@ -35,13 +35,13 @@ def test_counts_add_up_by_assessment():
 
 
 @pytest.mark.parametrize(("previous", "outcome", "direction", "expected"), [
-    (70, 75, "Högre är bättre", "▲ bättre"),
-    (70, 65, "Högre är bättre", "▼ sämre"),
-    (7.9, 7.1, "Lägre är bättre", "▲ bättre"),
-    (7.1, 7.9, "Lägre är bättre", "▼ sämre"),
-    (72.5, 72.5, "Högre är bättre", "▶ oförändrat"),
-    (100, 100.4, "Högre är bättre", "▶ oförändrat"),  # under 0,5 %, as in the workbook's Trend
-    (0.1 + 0.2, 0.3, None, "▶ oförändrat"),
+    (70, 75, "Högre är bättre", "▲\u00a0bättre"),
+    (70, 65, "Högre är bättre", "▼\u00a0sämre"),
+    (7.9, 7.1, "Lägre är bättre", "▲\u00a0bättre"),
+    (7.1, 7.9, "Lägre är bättre", "▼\u00a0sämre"),
+    (72.5, 72.5, "Högre är bättre", "▶\u00a0oförändrat"),
+    (100, 100.4, "Högre är bättre", "▶\u00a0oförändrat"),  # under 0,5 %, as in the workbook's Trend
+    (0.1 + 0.2, 0.3, None, "▶\u00a0oförändrat"),
 ])
 def test_trend_is_the_workbooks_sign_in_the_indicators_direction_and_a_word(previous, outcome,
                                                                             direction, expected):

@@ -144,7 +144,7 @@ class Trend:
 
     @property
     def text(self) -> str:
-        return f"{self.symbol} {self.word}"
+        return f"{self.symbol}\u00a0{self.word}"
 
 
 _WORDS = {TREND_BETTER: "bättre", TREND_WORSE: "sämre", TREND_SAME: "oförändrat"}
