@@ -24,7 +24,7 @@ from malark import api
 PACKAGE = Path(malark.__file__).parent
 RANK = {"core": 0, "xlsx": 1, "validate": 2, "generate": 3, "web": 3, "merge": 4, "api": 5,
         "demo": 6, "addin": 6, "cli": 7, "__main__": 8, "__init__": 8}
-SPECIAL = {"malark.addin.build": ("addin.build", 3)}
+SPECIAL = {"malark.addin.build": ("addin.build", 3), "malark.addin.launcher": ("addin.build", 3)}
 
 
 def _module_name(path: Path) -> str:

@@ -54,6 +54,7 @@ async function run(files) {
     window.malarkReport = report;
     render();
     showProgress(report.error ? "Kontrollen kunde inte köras." : "Klart.", 1, 1);
+    window.malarkRuns = (window.malarkRuns || 0) + 1;
     setState("done");
   } catch (error) {
     showProgress(`Något gick fel i kontrollen (${error.message}). Ladda om sidan och försök igen.`, 0, 0);
