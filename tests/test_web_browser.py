@@ -155,3 +155,19 @@ def test_the_task_pane_validates_the_open_workbook(served, driver, workbooks, tm
         driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
                                {"identifier": added["identifier"]})
         driver.set_window_size(1280, 1000)
+
+
+def test_a_file_that_takes_too_long_is_stopped_and_reported_and_the_page_goes_on(served, driver, workbooks):
+    from selenium.webdriver.common.by import By
+
+    folder, _names = workbooks
+    driver.get(served + "index.html?tidsgrans=0.001")  # every file "takes too long"
+    _wait(driver, "return document.body.dataset.state", "ready")
+    driver.find_element(By.ID, "files").send_keys(str(folder / "BUN_ifylld.xlsx"))
+    _wait(driver, "return window.malarkRuns || 0", 1, 180)
+    report = driver.execute_script("return window.malarkReport")
+    [finding] = report["files"][0]["findings"]
+    assert (finding["code"], finding["file"]) == ("S009", "BUN_ifylld.xlsx")
+    assert "tog mer än" in finding["message"]
+    driver.find_element(By.ID, "files").send_keys(str(folder / "SN_tom.xlsx"))  # the restarted engine works
+    _wait(driver, "return window.malarkRuns || 0", 2, 180)

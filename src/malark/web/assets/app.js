@@ -2,7 +2,7 @@
 // the browser with malark's own engine, show the findings per file (grouped, sortable) and
 // offer each annotated copy. window.malarkReport is the document `malark validate
 // --format json` prints for the same files; document.body.dataset.state is "done" then.
-import { Engine, validateAll } from "./engine-client.js";
+import { Engine, FILE_TIME_LIMIT_MS, validateAll } from "./engine-client.js";
 
 const SEVERITY_SV = { error: "Fel", warning: "Varning", info: "Info" };
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
@@ -11,6 +11,8 @@ const COLUMNS = [
   ["ref", "Gäller"], ["message", "Meddelande"],
 ];
 const $ = (id) => document.getElementById(id);
+// ?tidsgrans=SECONDS sets the time one file may take (for IT's own trials of slow machines).
+const fileTimeLimitMs = 1000 * Number(new URLSearchParams(location.search).get("tidsgrans")) || FILE_TIME_LIMIT_MS;
 const state = { report: null, sort: { key: null, ascending: true }, running: false, queued: null, lastFiles: null };
 
 function setState(value) { document.body.dataset.state = value; }
@@ -49,7 +51,8 @@ async function run(files) {
     const picked = uniqueByName(files);
     const model = $("model").files[0] || null;
     const report = await validateAll(engine, picked, model, (name, index) =>
-      showProgress(`Kontrollerar ${name} (${index + 1} av ${picked.length}) …`, index, picked.length));
+      showProgress(`Kontrollerar ${name} (${index + 1} av ${picked.length}) …`, index, picked.length),
+      fileTimeLimitMs);
     state.report = report;
     window.malarkReport = report;
     render();

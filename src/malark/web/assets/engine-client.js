@@ -76,7 +76,7 @@ export class Engine {
   }
 
   setFiles(files, model) { return this.call("setFiles", { files, model }); }
-  validateFile(name) { return this.call("validateFile", { name }); }
+  validateFile(name, limitMs = FILE_TIME_LIMIT_MS) { return this.call("validateFile", { name }, limitMs); }
   refused(name, reason) { return this.call("refused", { name, reason }); }
   errorDocument(message) { return this.call("errorDocument", { message }); }
   annotate(name) { return this.call("annotate", { name }); }
@@ -92,15 +92,16 @@ export class Engine {
  * @param {File[]} files
  * @param {File | null} model
  * @param {(name: string, index: number) => void} onFile
+ * @param {number} limitMs  the time one file may take
  */
-export async function validateAll(engine, files, model, onFile = () => {}) {
+export async function validateAll(engine, files, model, onFile = () => {}, limitMs = FILE_TIME_LIMIT_MS) {
   const loaded = await engine.setFiles(files, model);
   if (!loaded.ok) return loaded.document;
   const reports = [];
   for (const [index, file] of files.entries()) {
     onFile(file.name, index);
     try {
-      reports.push(await engine.validateFile(file.name));
+      reports.push(await engine.validateFile(file.name, limitMs));
     } catch (error) {
       if (!(error instanceof EngineStopped)) throw error;
       await engine.restart();

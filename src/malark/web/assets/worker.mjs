@@ -13,15 +13,13 @@ const progress = (text, done, total) => post({ type: "progress", text, done, tot
 
 async function start() {
   const bundle = await (await fetch(here("bundle.json"))).json();
-  const total = bundle.wheels.length + 2;
+  const total = 3;
   progress("Startar Python i webbläsaren …", 0, total);
   pyodide = await loadPyodide({ indexURL: here("../pyodide/"), stdout: () => {}, stderr: () => {} });
-  let done = 1;
-  for (const wheel of bundle.wheels) {
-    progress(`Laddar ${wheel.split("-")[0]} …`, done, total);
-    await pyodide.loadPackage(here(`../wheels/${wheel}`), { messageCallback: () => {}, errorCallback: () => {} });
-    done += 1;
-  }
+  progress(`Laddar malark och ${bundle.wheels.length - 1} paket …`, 1, total);
+  await pyodide.loadPackage(bundle.wheels.map((wheel) => here(`../wheels/${wheel}`)),
+    { messageCallback: () => {}, errorCallback: () => {} });
+  const done = 2;
   progress("Startar malarks kontroller …", done, total);
   engine = pyodide.pyimport("malark.web.engine");
   for (const folder of ["/picked", "/model", "/open", "/annotated"]) pyodide.FS.mkdirTree(folder);
