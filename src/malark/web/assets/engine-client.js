@@ -30,7 +30,8 @@ export class Engine {
     this.worker.onmessage = (event) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this.stop("webbläsarens minne räckte inte till för filen");
+      this.stop(this.info ? "webbläsarens minne räckte inte till för filen"
+        : `kontrollen kunde inte laddas (${event.message || "okänt fel"})`);
     };
     this.info = await this.call("start", {}, START_TIME_LIMIT_MS);
     return this.info;
@@ -103,10 +104,13 @@ export async function validateAll(engine, files, model, onFile = () => {}, limit
     try {
       reports.push(await engine.validateFile(file.name, limitMs));
     } catch (error) {
-      if (!(error instanceof EngineStopped)) throw error;
+      // Stopped (too slow, out of memory) or Python itself failed: a fresh engine goes on.
+      const reason = error instanceof EngineStopped ? error.reason
+        : /MemoryError|out of memory/i.test(String(error.message)) ? "webbläsarens minne räckte inte till för filen"
+          : "kontrollen i webbläsaren avbröts av ett fel";
       await engine.restart();
       await engine.setFiles(files, model);
-      reports.push(await engine.refused(file.name, error.reason));
+      reports.push(await engine.refused(file.name, reason));
     }
   }
   return { malark_version: engine.info.malark_version, files: reports };
