@@ -31,7 +31,21 @@ XSI_TYPE = f"{{{NS['xsi']}}}type"
 OFFICE_APP_ORDER = ["Id", "Version", "ProviderName", "DefaultLocale", "DisplayName", "Description",
                     "IconUrl", "HighResolutionIconUrl", "SupportUrl", "Hosts", "Requirements",
                     "DefaultSettings", "Permissions", "VersionOverrides"]
-"""The order OfficeApp's children must have (the schema's xs:sequence, the ones used here)."""
+"""The order OfficeApp's children must have: OfficeApp's xs:sequence in Microsoft's
+OfficeAppManifestV1_1.xsd, then TaskPaneApp's extension of it (the elements used here).
+The XSD files themselves are in no package registry the tests can reach; these orders
+and those below were read from them (TaskPaneAppVersionOverridesV1_0.xsd for the
+VersionOverrides part)."""
+CHILD_ORDER = {
+    "DesktopFormFactor": ["GetStarted", "FunctionFile", "ExtensionPoint"],
+    "CustomTab": ["Group", "Label"],
+    "Group": ["Label", "Icon", "Control"],
+    "Control": ["Label", "Supertip", "Icon", "Action"],
+    "Supertip": ["Title", "Description"],
+    "Action": ["TaskpaneId", "SourceLocation"],
+    "GetStarted": ["Title", "Description", "LearnMoreUrl"],
+    "Resources": ["Images", "Urls", "ShortStrings", "LongStrings"],
+}
 
 
 def _sha256(path: Path) -> str:
@@ -102,9 +116,12 @@ def test_the_manifest_keeps_the_schemas_order_lengths_and_references():
     overrides = root.find("ov:VersionOverrides", NS)
     assert overrides.get(XSI_TYPE) == "VersionOverridesV1_0"
     assert [el.tag.split("}")[1] for el in overrides] == ["Hosts", "Resources"]
-    form = overrides.find(".//ov:DesktopFormFactor", NS)
-    assert [el.tag.split("}")[1] for el in form] == ["GetStarted", "FunctionFile", "ExtensionPoint"]
-    assert [el.tag.split("}")[1] for el in root.find(".//ov:CustomTab", NS)] == ["Group", "Label"]
+    for parent in overrides.iter():
+        name = parent.tag.split("}")[1]
+        if name in CHILD_ORDER:
+            assert [el.tag.split("}")[1] for el in parent] == CHILD_ORDER[name], name
+    sizes = [[i.get("size") for i in icon] for icon in overrides.iterfind(".//ov:Icon", NS)]
+    assert sizes == [["16", "32", "80"]] * 2
     defined = {el.get("id") for el in overrides.find("ov:Resources", NS).iter() if el.get("id")}
     used = {el.get("resid") for el in overrides.iter() if el.get("resid")}
     assert used == defined and all(len(i) <= 32 for i in defined)
