@@ -172,3 +172,16 @@ def test_serve_binds_loopback_and_sends_wasm_with_its_type_and_the_policy(web_bu
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_cli_builds_the_folder_and_says_where_it_points(tmp_path, monkeypatch):
+    from tests.web_support import web_cache
+
+    monkeypatch.setenv("MALARK_WEB_CACHE", str(web_cache()))
+    result = CliRunner().invoke(cli, ["web", "build", "-o", str(tmp_path / "ut"),
+                                      "--base-url", "https://intranat.kommun.se/malark"])
+    assert result.exit_code == 0, result.output
+    assert "https://intranat.kommun.se/malark/" in result.stdout
+    assert (tmp_path / "ut" / "index.html").is_file()
+    manifest = (tmp_path / "ut" / "manifest.xml").read_bytes()
+    assert b"https://intranat.kommun.se/malark/taskpane.html" in manifest
