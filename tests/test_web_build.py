@@ -185,3 +185,12 @@ def test_the_cli_builds_the_folder_and_says_where_it_points(tmp_path, monkeypatc
     assert (tmp_path / "ut" / "index.html").is_file()
     manifest = (tmp_path / "ut" / "manifest.xml").read_bytes()
     assert b"https://intranat.kommun.se/malark/taskpane.html" in manifest
+
+
+def test_serve_says_in_swedish_when_the_port_is_taken(web_build):
+    first = make_server(web_build.directory, 0)
+    try:
+        with pytest.raises(InputError, match="ett annat program använder den redan"):
+            make_server(web_build.directory, first.server_address[1])
+    finally:
+        first.server_close()

@@ -8,11 +8,12 @@ nothing is uploaded and nothing is fetched from elsewhere is enforced by the bro
 
 from __future__ import annotations
 
+import errno
 import functools
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from malark.core.errors import InputError
+from malark.core.errors import InputError, os_reason
 
 __all__ = ["CONTENT_SECURITY_POLICY", "HOST", "make_server"]
 
@@ -55,5 +56,7 @@ def make_server(directory: Path | str, port: int = 8000) -> ThreadingHTTPServer:
     try:
         return ThreadingHTTPServer((HOST, port), handler)
     except OSError as error:
-        raise InputError(f"Porten {port} på {HOST} går inte att använda ({error.strerror or error}). "
+        reason = ("ett annat program använder den redan" if error.errno == errno.EADDRINUSE
+                  else os_reason(error))
+        raise InputError(f"Porten {port} på {HOST} går inte att använda ({reason}). "
                          "Välj en annan med --port.") from error
