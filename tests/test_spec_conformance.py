@@ -36,6 +36,7 @@ SPEC_COMMANDS = {
     "generate": ([("model", 1, True)], {"-o", "--period", "--previous", "--namnd"}),
     "validate": ([("inputs", -1, True)], {"--model", "--period", "--format", "--annotate"}),
     "merge": ([("inputs", -1, True)], {"--model", "-o", "--period", "--skip-invalid", "--format"}),
+    "kolada": ([("model", 1, True)], {"--years", "--jamfor", "--offline"}),
     "rules": ([], set()),
 }
 
@@ -196,6 +197,7 @@ SPEC_MODEL = {
     "KF-indikatorer": ["Id", "Mål", "Indikator", "Enhet", "Riktning", "Utgångsvärde",
                        "Utgångsår", "Målvärde", "Målår", "Kolada-KPI"],
     "Inställningar": ["Fält", "Värde"],
+    "Indikatorvärden": ["Indikator", "År", "Period", "Värde", "Källa", "Kommentar"],  # optional (SPEC 9)
 }
 
 
@@ -315,7 +317,7 @@ def test_light_rule_is_spec_5(direction, b, t, u, threshold, light):
 # SPEC 6: the consolidated workbook
 # ---------------------------------------------------------------------------
 SPEC_CONSOLIDATED = ["Översikt", "KF-mål", "Nämndmål", "Indikatorer", "Aktiviteter",
-                     "Avvikelser", "Inlämningar", "Valideringsfynd", "_malark"]
+                     "Avvikelser", "Historik", "Trender", "Inlämningar", "Valideringsfynd", "_malark"]
 SPEC_SECTION_3 = {
     "KF-mål": ["Id", "Perspektiv", "Målformulering", "Samordnande nämnd", "Bedömning", "Analys",
                "Åtgärder", "Bidrag"],

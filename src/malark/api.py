@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from malark.xlsx.model_io import read_model, write_model
 
 if TYPE_CHECKING:  # the validation modules are imported where they are used
 
+    from malark.kolada.run import KoladaResult
     from malark.merge.merge import MergeResult
     from malark.validate.submission import FileReport
     from malark.xlsx.workbook import WorkbookData
@@ -30,6 +32,7 @@ __all__ = [
     "Finding",
     "GoalModel",
     "InputError",
+    "KoladaResult",
     "MalarkError",
     "MergeResult",
     "ModelError",
@@ -43,6 +46,7 @@ __all__ = [
     "build_web",
     "generate",
     "init_project",
+    "kolada",
     "load_model",
     "merge",
     "validate_files",
@@ -51,6 +55,7 @@ __all__ = [
 
 _LAZY_NAMES = {
     "FileReport": "malark.validate.submission",
+    "KoladaResult": "malark.kolada.run",
     "MergeResult": "malark.merge.merge",
     "WorkbookData": "malark.xlsx.workbook",
 }
@@ -115,6 +120,9 @@ Den här mappen skapades av `malark init`. Så här går året till:
 4. **Sammanställ**: `malark merge {returned} --model {model} -o {consolidated}/sammanstallning_Plan.xlsx`.
 5. **Nästa period**: `malark generate {model} -o {sent} --period T1 --previous
    {consolidated}/sammanstallning_Plan.xlsx` för över mål, id:n och utfall.
+6. **Historik**: `malark kolada {model}` hämtar KF-indikatorernas värden från Kolada till
+   bladet Indikatorvärden (skriv nyckeltalets id i kolumnen Kolada-KPI). Historiken visas
+   i sammanställningens blad Historik och Trender.
 
 Mappar:
 - `{sent}/` – arbetsböcker som skickats ut
@@ -325,6 +333,30 @@ def build_web(out_dir: Path | str, *, base_url: str | None = None,
     from malark.web.build import build_web as build
 
     return build(out_dir, base_url=base_url, progress=progress)
+
+
+def kolada(
+    model_path: Path | str,
+    *,
+    years: str | None = None,
+    compare: Sequence[str] | None = None,
+    offline: bool = False,
+    today: date | None = None,
+    client_factory: Callable[[], object] | None = None,
+) -> KoladaResult:
+    """Fetch the values of every KF indicator with a `Kolada-KPI` for the municipality and
+    the `compare` ids (default `0000`, the nation) for `years` (`"2019-2026"`; default the
+    eight years before the budget year) into the model's `Indikatorvärden` (SPEC 9), and
+    return what was done. Values a person typed are never overwritten (differences are
+    reported); nothing else in the model changes; the write is atomic. With `offline`
+    nothing is fetched or written: the result lists what the model already holds.
+    `client_factory` makes the `malark.kolada.client.KoladaClient` (tests point it at a
+    local server)."""
+    from malark.kolada.client import KoladaClient
+    from malark.kolada.run import run_kolada
+
+    return run_kolada(Path(model_path), years=years, comparisons=compare, offline=offline,
+                      today=today, client_factory=client_factory or KoladaClient)
 
 
 def _period(period: str | None) -> Period | None:

@@ -272,6 +272,28 @@ def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path
     ctx.exit(EXIT_FINDINGS if result.errors or result.output is None else EXIT_OK)
 
 
+@cli.command("kolada")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--years", metavar="FRÅN-TILL",
+              help="Åren att hämta, t.ex. 2019-2026. Standard: de åtta åren före budgetåret.")
+@click.option("--jamfor", "compare", multiple=True, metavar="ID,…",
+              help="Jämförelser: kommunkoder (0000 är riket) eller kommungrupper (G…), åtskilda "
+                   "med komma. Standard: 0000.")
+@click.option("--offline", is_flag=True,
+              help="Hämta ingenting; visa vilka värden målmodellen redan har.")
+def kolada_command(model: Path, years: str | None, compare: tuple[str, ...], offline: bool) -> None:
+    """Hämta KF-indikatorernas värden från Kolada till målmodellens blad Indikatorvärden.
+
+    Värden som någon skrivit in för hand skrivs aldrig över (skillnader visas), inget annat
+    i målmodellen ändras. Adressen kan ändras med miljövariabeln MALARK_KOLADA_URL.
+    """
+    from malark.kolada.render import render_kolada
+
+    result = api.kolada(model, years=years, compare=list(compare) if compare else None,
+                        offline=offline)
+    render_kolada(result, _console())
+
+
 @cli.group("addin")
 def addin_group() -> None:
     """Excel-tillägget malark.xlam (fliken Målark med knappen Validera)."""

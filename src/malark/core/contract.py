@@ -215,6 +215,22 @@ MODEL_KF_INDIKATORER = SheetSpec(
 MODEL_INSTALLNINGAR = SheetSpec("Inställningar", MODEL_KOMMUN.columns)
 
 MODEL_SHEETS = (MODEL_KOMMUN, MODEL_NAMNDER, MODEL_KF_MAL, MODEL_KF_INDIKATORER, MODEL_INSTALLNINGAR)
+"""The sheets every model has (SPEC 2)."""
+MODEL_INDIKATORVARDEN = SheetSpec(
+    "Indikatorvärden",
+    (
+        Column("Indikator", "indicator_id", Kind.ID, width=13),
+        Column("År", "year", Kind.YEAR, width=8),
+        Column("Period", "period", Kind.CHOICE, PERIODS, width=9),
+        Column("Värde", "value", Kind.NUMBER, width=11),
+        Column("Källa", "source", Kind.TEXT, width=16),
+        Column("Kommentar", "comment", Kind.LONG_TEXT, width=70),
+    ),
+)
+"""SPEC 9: an indicator's values over the years (optional; `malark kolada` writes it)."""
+SOURCE_KOLADA = "Kolada"
+"""`Källa` of a value fetched from Kolada: `malark kolada` may update only these rows."""
+SOURCE_COMMITTEE = "Nämnd"
 
 # Fields of the `Kommun` sheet (Swedish label → English attribute).
 KOMMUN_FIELDS = {
@@ -326,10 +342,14 @@ COMMITTEE_COLUMN = Column("Nämnd", "committee", Kind.ID, width=9)
 CONSOLIDATED_DATA_SHEETS = tuple(
     SheetSpec(s.name, (COMMITTEE_COLUMN, *s.columns)) for s in COMMITTEE_DATA_SHEETS
 )
+SHEET_HISTORY = "Historik"
+SHEET_TRENDS = "Trender"
 CONSOLIDATED_SHEET_ORDER = (
     SHEET_OVERVIEW,
     *(s.name for s in CONSOLIDATED_DATA_SHEETS),
     SHEET_DEVIATIONS,
+    SHEET_HISTORY,
+    SHEET_TRENDS,
     SHEET_SUBMISSIONS,
     SHEET_FINDINGS,
     SHEET_META,
@@ -344,6 +364,14 @@ CONSOLIDATED_DEVIATIONS = SheetSpec(
           for f in ("id", "kf_goal_id", "text", "assessment", "analysis", "actions")),
     ),
 )
+TREND_COLUMN = Column("Trend", "trend", Kind.TEXT, width=7)
+"""SPEC 9: after the SPEC 3 columns of the consolidated `Indikatorer` (and on `Översikt`'s
+KF indicators): ▲ better, ▼ worse, ▶ unchanged against the previous year, in the direction
+of `Riktning`. Readers that map columns by header ignore it."""
+HISTORY_HEADERS = ("Indikator-id", "Mål", "Indikator", "Enhet", "Riktning", "Serie")
+"""`Historik` row 1 starts with these, then one column per year (the year as a number),
+then `HISTORY_TAIL_HEADERS`."""
+HISTORY_TAIL_HEADERS = ("Trend", "Källa", "Anmärkning")
 SUBMISSION_HEADERS = ("Nämnd", "Namn", "Fil", "sha256", "Status", "Fel", "Varningar")
 FINDING_PREFIX_HEADERS = ("Fil", "Nämnd")
 """`Valideringsfynd` = these columns, then `RESULT_HEADERS`."""

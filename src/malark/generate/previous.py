@@ -32,6 +32,7 @@ from malark.core.contract import (
     CONSOLIDATED_DATA_SHEETS,
     SHEET_META,
     Kind,
+    Period,
     SheetSpec,
     Status,
 )
@@ -61,6 +62,8 @@ class Carried:
     activities: list[dict[str, Any]] = field(default_factory=list)
     kf_previous_outcomes: dict[str, Any] = field(default_factory=dict)
     """KF indicator id → its last outcome (for the model's pre-filled KF indicators)."""
+    as_of: tuple[int, Period] | None = None
+    """Budget year and period of the consolidation the outcomes come from."""
 
 
 @dataclass(slots=True)
@@ -101,6 +104,7 @@ class PreviousWorkbook:
                 continue
             carried.activities.append(values)
         carried.kf_previous_outcomes = self._kf_outcomes(committee_id, kf_indicator_ids)
+        carried.as_of = (self.meta.budgetår, self.meta.period)
         return carried
 
     def _rows(self, sheet: str, committee_id: str) -> list[Row]:

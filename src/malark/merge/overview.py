@@ -30,10 +30,13 @@ from malark.core.contract import (
     MODEL_KF_INDIKATORER,
     OVERVIEW_COORDINATOR_ASSESSMENT,
     OVERVIEW_SUMMARY_HEADERS,
+    TREND_COLUMN,
     Assessment,
     Period,
 )
+from malark.core.history import History
 from malark.core.model import GoalModel, KfGoal
+from malark.merge.history import indicator_trend, trend_rules
 from malark.merge.style import (
     LINE_HEIGHT,
     Styles,
@@ -128,8 +131,8 @@ def _coordinator_assessments(model: GoalModel, rows: dict[str, list[list[Any]]])
 
 
 def _kf_indicator_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> list[list[Any]]:
-    """Id, Mål, Indikator, Enhet, Utgångsvärde, Målvärde, Utfall, Trafikljus per KF indicator;
-    outcome and light from the coordinating committee's row (else any committee's)."""
+    """Id, Mål, Indikator, Enhet, Utgångsvärde, Målvärde, Utfall, Trafikljus, Trend per KF
+    indicator; outcome and light from the coordinating committee's row (else any committee's)."""
     sheet = COMMITTEE_INDIKATORER.name
     r_id, r_out, r_light = (_index(sheet, f) for f in ("id", "outcome", "light"))
     coordinator = {g.id: g.coordinator for g in model.kf_goals}
@@ -138,11 +141,13 @@ def _kf_indicator_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> li
     for row in rows[sheet]:
         if row[r_id] in owner and (row[r_id] not in reported or row[0] == owner[row[r_id]]):
             reported[row[r_id]] = row
+    history = History(model.indicator_values)
     result = []
     for ind in model.kf_indicators:
         row = reported.get(ind.id)
         outcome, light = (row[r_out], row[r_light]) if row else (None, None)
-        result.append([ind.id, ind.goal_id, ind.name, ind.unit, ind.baseline, ind.target, outcome, light])
+        result.append([ind.id, ind.goal_id, ind.name, ind.unit, ind.baseline, ind.target, outcome, light,
+                       indicator_trend(history, model.budget_year, ind.id, outcome, ind.direction.value)])
     return result
 
 
@@ -224,14 +229,16 @@ def _write_kf_indicators(ws, styles: Styles, r: int, kf_rows: list[list[Any]]) -
     ws.write_string(r, 0, MODEL_KF_INDIKATORER.name, styles.section)
     ws.set_row(r + 1, LINE_HEIGHT * 2)
     spec = COMMITTEE_INDIKATORER
-    write_header(ws, styles, [spec.column(f).header for f in (
-        "id", "goal_id", "name", "unit", "baseline", "target", "outcome", "light")], row=r + 1)
+    write_header(ws, styles, [*(spec.column(f).header for f in (
+        "id", "goal_id", "name", "unit", "baseline", "target", "outcome", "light")),
+        TREND_COLUMN.header], row=r + 1)
     first = r + 2
     for offset, row in enumerate(kf_rows):
         ws.set_row(first + offset, LINE_HEIGHT * text_lines(row[2], MATRIX_WIDTHS[2]))
         for column, value in enumerate(row):
             write_value(ws, styles, first + offset, column, value)
     icon_rule(ws, first, first + len(kf_rows) - 1, 7)
+    trend_rules(ws, first, first + len(kf_rows) - 1, 8, styles.workbook)
     return first + len(kf_rows)
 
 

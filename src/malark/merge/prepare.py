@@ -19,9 +19,11 @@ from typing import Any
 
 from malark.core.contract import COMMITTEE_DATA_SHEETS, COMMITTEE_INDIKATORER, Direction, Period
 from malark.core.findings import rule
+from malark.core.history import History
 from malark.core.lights import indicator_light
 from malark.core.model import GoalModel
 from malark.core.swedish import number_from_cell
+from malark.merge.history import indicator_trend
 from malark.merge.ids import AssignedId, assign_ids, is_data_row
 from malark.validate.submission import FileReport, Submission
 from malark.validate.validation import validate_workbook_data
@@ -86,7 +88,8 @@ def _replace_id_findings(report: FileReport, assigned: list[AssignedId]) -> None
 def committee_rows(submission: Submission, assigned: list[AssignedId],
                    model: GoalModel) -> dict[str, list[list[Any]]]:
     """The submission's data rows in consolidated column order (`Nämnd` first), values as
-    read; an empty Id gets its assigned id; `Trafikljus` is the light code (SPEC 5)."""
+    read; an empty Id gets its assigned id; `Trafikljus` is the light code (SPEC 5); an
+    `Indikatorer` row ends with its trend against the history's previous year (SPEC 9)."""
     committee = submission.committee_id
     new_ids = {(a.sheet, a.row): a.new_id for a in assigned}
     result: dict[str, list[list[Any]]] = {}
@@ -106,9 +109,12 @@ def committee_rows(submission: Submission, assigned: list[AssignedId],
             sheet_rows.append(values)
         result[spec.name] = sheet_rows
     light = 1 + COMMITTEE_INDIKATORER.index("light")
-    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("baseline", "target", "outcome", "direction")}
+    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("id", "baseline", "target", "outcome", "direction")}
+    history = History(model.indicator_values)
     for values in result[COMMITTEE_INDIKATORER.name]:
         values[light] = _light(values, at, model.settings.yellow_threshold)
+        values.append(indicator_trend(history, model.budget_year, values[at["id"]],
+                                      values[at["outcome"]], values[at["direction"]]))
     return result
 
 
