@@ -13,8 +13,9 @@ and prints (a) merge/pandas (target ≤ 0.5), (b) merge/floor (target ≤ 2.0), 
 peak memory (target ≤ 500 MB). Then the validate figure (`malark validate --format json`
 of one workbook with 60 goals, 240 indicators and 600 activities vs `openpyxl.load_workbook`
 of the same file), the report figure (`bench_report.py`: `malark report` of the merged
-city as .docx, .html and once .pdf; goal < 10 s for .docx) and the generate figure
-(`bench_generate.py`, when present).
+city as .docx, .html and once .pdf; goal < 10 s for .docx), the generate figure
+(`bench_generate.py`, when present) and the web page's first-load size and times in
+headless Chromium (`bench_web.py`).
 
 Environment: BENCH_REPEAT (default 5) repetitions per command.
 """
@@ -215,6 +216,12 @@ def bench_report_figure(root: Path) -> None:
         print(f"  {line}")
 
 
+def bench_web_figure(root: Path) -> None:
+    from bench_web import bench_web
+
+    bench_web(root)
+
+
 def main() -> None:
     print(f"Maskin: {machine()}")
     with tempfile.TemporaryDirectory(prefix="malark-bench-") as tmp:
@@ -223,6 +230,7 @@ def main() -> None:
         bench_report_figure(root)
         bench_validate(root)
         bench_generate_figure(root)
+        bench_web_figure(root)
 
 
 if __name__ == "__main__":

@@ -73,3 +73,12 @@ def report_inputs(tmp_path_factory):
     from tests.report_support import build_report_inputs
 
     return build_report_inputs(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="session")
+def web_build(tmp_path_factory):
+    """`malark web build` once per session (the runtime comes from the cache `make test`
+    fills: $MALARK_WEB_CACHE or build/web-cache)."""
+    from tests.web_support import build_web_once
+
+    return build_web_once(tmp_path_factory.mktemp("web"))

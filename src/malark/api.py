@@ -43,6 +43,7 @@ __all__ = [
     "WorkbookData",
     "annotate",
     "build_addin",
+    "build_web",
     "generate",
     "init_project",
     "kolada",
@@ -347,6 +348,17 @@ def build_addin(out_dir: Path | str, *, interpreter_win: str | None = None,
     from malark.addin.build import build_addin as build
 
     return build(out_dir, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac)
+
+
+def build_web(out_dir: Path | str, *, base_url: str | None = None,
+              progress: Callable[[str], None] | None = None):
+    """Write the validator page and the Office add-in (SPEC 7b) to `out_dir` and return a
+    `malark.web.build.WebBuild`. `base_url` is the https address IT hosts the folder at
+    (the manifest's URLs). Pyodide and the wheels are fetched into a cache the first time
+    (npm and pip). See `malark.web.build`."""
+    from malark.web.build import build_web as build
+
+    return build(out_dir, base_url=base_url, progress=progress)
 
 
 def kolada(

@@ -335,6 +335,43 @@ def addin_build_command(out_dir: Path, interpreter_win: str | None,
     click.echo("Installera det enligt docs/tillagg.md (Excel > Tillägg > Bläddra).")
 
 
+@cli.group("web")
+def web_group() -> None:
+    """Valideringssidan och Office-tillägget som kör malark i webbläsaren (ingen Python hos användaren)."""
+
+
+@web_group.command("build")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default="malark-web", show_default=True, help="Mappen som sidan och tillägget skrivs till.")
+@click.option("--base-url", metavar="URL",
+              help="https-adressen där IT lägger mappen (adresserna i manifest.xml). "
+                   "Standard: https://localhost:3000/ för att prova.")
+def web_build_command(out_dir: Path, base_url: str | None) -> None:
+    """Bygg valideringssidan (index.html) och Office-tillägget (manifest.xml)."""
+    built = api.build_web(out_dir, base_url=base_url, progress=lambda text: click.echo(text, err=True))
+    click.echo(f"Sidan och tillägget skrivna i {built.directory} "
+               f"({len(built.files)} filer, {built.total_bytes / 1e6:.1f} MB).")
+    click.echo(f"Valideringssidan: {built.directory / 'index.html'}; prova med: malark web serve {out_dir}")
+    click.echo(f"Tillägget: {built.directory / 'manifest.xml'} pekar på {built.base_url}")
+
+
+@web_group.command("serve")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="malark-web")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Porten på 127.0.0.1.")
+def web_serve_command(directory: Path, port: int) -> None:
+    """Visa den byggda mappen på http://127.0.0.1 (bara den här datorn kommer åt den)."""
+    from malark.web.serve import make_server
+
+    server = make_server(directory, port)
+    host, bound = server.server_address[:2]
+    click.echo(f"Öppna http://{host}:{bound}/ i webbläsaren. Avsluta med Ctrl+C.")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="malark")
