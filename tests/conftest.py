@@ -67,6 +67,15 @@ def inbox(plan_set, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def report_inputs(tmp_path_factory):
+    """The example's Plan and T1 consolidated workbooks from a real round trip, T1 with
+    mixed outcomes, hostile texts and SN not submitting (`tests/report_support.py`)."""
+    from tests.report_support import build_report_inputs
+
+    return build_report_inputs(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="session")
 def web_build(tmp_path_factory):
     """`malark web build` once per session (the runtime comes from the cache `make test`
     fills: $MALARK_WEB_CACHE or build/web-cache)."""

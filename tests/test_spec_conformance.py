@@ -38,6 +38,7 @@ SPEC_COMMANDS = {
     "merge": ([("inputs", -1, True)], {"--model", "-o", "--period", "--skip-invalid", "--format"}),
     "kolada": ([("model", 1, True)], {"--years", "--jamfor", "--offline"}),
     "rules": ([], set()),
+    "report": ([("consolidated", 1, True)], {"-o", "--template", "--previous"}),
 }
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "kolada",
     "load_model",
     "merge",
+    "report",
     "validate_files",
     "validate_workbook_data",
 ]
@@ -242,6 +243,31 @@ def merge(
                          + ", ".join(str(i) for i in inputs) + ".")
     return merge_files(paths, model=model, out=target, period=the_period,
                        skip_invalid=skip_invalid, progress=progress)
+
+
+def report(
+    consolidated: Path | str,
+    out: Path | str,
+    *,
+    template: Path | str | None = None,
+    previous: Sequence[Path | str] = (),
+    history=None,
+    force: bool = False,
+) -> Path:
+    """Write the goal follow-up chapter for KS and KF (SPEC 8) from the consolidated
+    workbook `consolidated` to `out` (.docx, .pdf or .html) and return its path.
+
+    `template`: the municipality's Word document (.docx/.dotx) whose styles, header and
+    footer the .docx and .pdf use. `previous`: earlier consolidated workbooks of the same
+    municipality, for earlier outcomes and the trend. `history`: more earlier values,
+    `{indicator id: [(year, period, value, source), …]}` (source `"Kolada"` is marked
+    `Källa: Kolada`). An existing `out` that malark did not write is replaced only with
+    `force`. See `malark.report.report`.
+    """
+    from malark.report.report import write_report
+
+    return write_report(consolidated, out, template=template, previous=previous, history=history,
+                        force=force)
 
 
 def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None,

@@ -272,6 +272,24 @@ def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path
     ctx.exit(EXIT_FINDINGS if result.errors or result.output is None else EXIT_OK)
 
 
+@cli.command("report")
+@click.argument("consolidated", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Rapporten som skrivs: .docx (Word), .pdf (via LibreOffice) eller .html.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Kommunens Word-dokument eller -mall (.docx/.dotx): rapporten får dess "
+                   "formatmallar, sidhuvud och sidfot.")
+@click.option("--previous", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="En tidigare periods sammanställning (flera: --previous A --previous B): "
+                   "tidigare utfall och trendpil per indikator.")
+@click.option("--force", is_flag=True, help="Skriv över OUT även om malark inte har skrivit den.")
+def report_command(consolidated: Path, out: Path, template: Path | None, previous: tuple[Path, ...],
+                   force: bool) -> None:
+    """Skriv målavsnittet till KS och KF från sammanställningen CONSOLIDATED."""
+    path = api.report(consolidated, out, template=template, previous=list(previous), force=force)
+    click.echo(f"Rapporten skriven: {path}")
+
+
 @cli.command("kolada")
 @click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--years", metavar="FRÅN-TILL",
