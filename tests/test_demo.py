@@ -30,6 +30,10 @@ def test_demo_runs_the_round_trip_and_names_the_consolidated_workbook(tmp_path):
     assert len(kf_trends) == 7 and set(kf_trends.values()) <= {"▲", "▼", "▶"}
     history = {r[0]: r for r in workbook["Historik"].iter_rows(values_only=True) if r[0]}
     assert "2021: SCB bytte metod 2021" in history["KF2-I1"][-1]
+    # The report for KS and KF is written next to the consolidated workbook, and named.
+    for suffix in (".docx", ".html"):
+        report = target / "3_sammanstallning" / f"rapport_2027_T1{suffix}"
+        assert report.is_file() and report.name in result.output
 
 
 def test_init_then_init_again_exits_2_with_a_swedish_message(tmp_path):

@@ -38,6 +38,7 @@ SPEC_COMMANDS = {
     "merge": ([("inputs", -1, True)], {"--model", "-o", "--period", "--skip-invalid", "--format"}),
     "kolada": ([("model", 1, True)], {"--years", "--jamfor", "--offline"}),
     "rules": ([], set()),
+    "report": ([("consolidated", 1, True)], {"-o", "--template", "--previous"}),
 }
 
 
@@ -57,12 +58,21 @@ def test_command_arguments_and_options_are_spec_1(name):
 
 
 def test_command_set_and_addin_build():
-    assert set(cli.commands) == {*SPEC_COMMANDS, "addin"}
+    assert set(cli.commands) == {*SPEC_COMMANDS, "addin", "web"}
     build = cli.commands["addin"].commands["build"]
     arguments, flags = _params(build)
     assert arguments == [] and "-o" in flags
     options = {p.name: p for p in build.params}
     assert options["out_dir"].default == "."
+
+
+def test_web_build_and_serve_take_spec_7bs_options():
+    web = cli.commands["web"].commands
+    assert set(web) == {"build", "serve"}
+    arguments, flags = _params(web["build"])
+    assert arguments == [] and {"-o", "--base-url"} <= set(flags)
+    arguments, flags = _params(web["serve"])
+    assert [a[0] for a in arguments] == ["directory"] and "--port" in flags
 
 
 @pytest.mark.parametrize(("command", "option", "choices"), [

@@ -43,11 +43,13 @@ __all__ = [
     "WorkbookData",
     "annotate",
     "build_addin",
+    "build_web",
     "generate",
     "init_project",
     "kolada",
     "load_model",
     "merge",
+    "report",
     "validate_files",
     "validate_workbook_data",
 ]
@@ -243,6 +245,31 @@ def merge(
                        skip_invalid=skip_invalid, progress=progress)
 
 
+def report(
+    consolidated: Path | str,
+    out: Path | str,
+    *,
+    template: Path | str | None = None,
+    previous: Sequence[Path | str] = (),
+    history=None,
+    force: bool = False,
+) -> Path:
+    """Write the goal follow-up chapter for KS and KF (SPEC 8) from the consolidated
+    workbook `consolidated` to `out` (.docx, .pdf or .html) and return its path.
+
+    `template`: the municipality's Word document (.docx/.dotx) whose styles, header and
+    footer the .docx and .pdf use. `previous`: earlier consolidated workbooks of the same
+    municipality, for earlier outcomes and the trend. `history`: more earlier values,
+    `{indicator id: [(year, period, value, source), …]}` (source `"Kolada"` is marked
+    `Källa: Kolada`). An existing `out` that malark did not write is replaced only with
+    `force`. See `malark.report.report`.
+    """
+    from malark.report.report import write_report
+
+    return write_report(consolidated, out, template=template, previous=previous, history=history,
+                        force=force)
+
+
 def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None,
                            period: str | None = None) -> FileReport:
     """Validate one workbook already read into `WorkbookData` (the ribbon button reads it
@@ -321,6 +348,17 @@ def build_addin(out_dir: Path | str, *, interpreter_win: str | None = None,
     from malark.addin.build import build_addin as build
 
     return build(out_dir, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac)
+
+
+def build_web(out_dir: Path | str, *, base_url: str | None = None,
+              progress: Callable[[str], None] | None = None):
+    """Write the validator page and the Office add-in (SPEC 7b) to `out_dir` and return a
+    `malark.web.build.WebBuild`. `base_url` is the https address IT hosts the folder at
+    (the manifest's URLs). Pyodide and the wheels are fetched into a cache the first time
+    (npm and pip). See `malark.web.build`."""
+    from malark.web.build import build_web as build
+
+    return build(out_dir, base_url=base_url, progress=progress)
 
 
 def kolada(

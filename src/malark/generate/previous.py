@@ -28,20 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from malark.core.contract import (
-    CONSOLIDATED_DATA_SHEETS,
-    SHEET_META,
-    Kind,
-    Period,
-    SheetSpec,
-    Status,
-)
+from malark.core.contract import CONSOLIDATED_DATA_SHEETS, Kind, Period, SheetSpec, Status
 from malark.core.errors import InputError
 from malark.core.model import GoalModel
 from malark.core.swedish import number_from_cell, parse_date
-from malark.xlsx.meta import MetaError, WorkbookMeta, meta_from_rows
-from malark.xlsx.sheets import UnreadableWorkbook, read_raw_workbook
-from malark.xlsx.table import Row, Table, build_table
+from malark.xlsx.consolidated_reader import read_consolidated
+from malark.xlsx.meta import WorkbookMeta
+from malark.xlsx.table import Row, Table
 
 __all__ = ["Carried", "PreviousWorkbook", "read_previous"]
 
@@ -163,44 +156,10 @@ def _values(row: Row, spec: SheetSpec, fields: tuple[str, ...]) -> dict[str, Any
 def read_previous(path: Path | str, model: GoalModel) -> PreviousWorkbook:
     """Open a consolidated workbook for `--previous`. Raises `InputError` (Swedish, naming
     the file and sheet) when it cannot be used for `model`."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"Den tidigare sammanställningen {path} finns inte.")
-    try:
-        raw = read_raw_workbook(path)
-    except UnreadableWorkbook as error:
-        raise InputError(f"Den tidigare sammanställningen {path.name}: {error}") from error
-    except Exception as error:  # calamine raises several unrelated types for bad files
-        raise InputError(f"{path.name} kan inte läsas som en Excel-arbetsbok (.xlsx): {error}") from error
-    try:
-        meta = _meta(path, raw)
-        tables: dict[str, Table] = {}
-        for spec in CONSOLIDATED_DATA_SHEETS:
-            if spec.name not in raw.sheet_names:
-                raise InputError(f"{path.name}: bladet {spec.name} saknas. Använd en sammanställning "
-                                 "som malark merge har skapat.")
-            table = build_table(spec, raw.rows(spec.name))
-            if table.missing:
-                raise InputError(f"{path.name}, bladet {spec.name}: kolumnen "
-                                 f"\"{table.missing[0]}\" saknas i rad 1.")
-            tables[spec.name] = table
-    finally:
-        raw.close()
-    _check_fits(path, meta, model)
-    return PreviousWorkbook(path, meta, tables)
-
-
-def _meta(path: Path, raw) -> WorkbookMeta:
-    if SHEET_META not in raw.sheet_names:
-        raise InputError(f"{path.name} är ingen sammanställning från malark (bladet _malark saknas).")
-    try:
-        meta = meta_from_rows(raw.rows(SHEET_META))
-    except MetaError as error:
-        raise InputError(f"{path.name}, bladet _malark: {error}.") from error
-    if meta.kind != "consolidated":
-        raise InputError(f"{path.name} är en nämnds arbetsbok, inte en sammanställning. Ange "
-                         "sammanställningen från malark merge med --previous.")
-    return meta
+    earlier = read_consolidated(path, sheets=CONSOLIDATED_DATA_SHEETS,
+                                role="Den tidigare sammanställningen")
+    _check_fits(earlier.path, earlier.meta, model)
+    return PreviousWorkbook(earlier.path, earlier.meta, earlier.tables)
 
 
 def _check_fits(path: Path, meta: WorkbookMeta, model: GoalModel) -> None:
