@@ -11,8 +11,8 @@ from malark.core.contract import Period
 from malark.core.errors import OutputError, TemplateError
 from malark.core.instruction_text import fill, parse_instructions
 from malark.core.lights import LightRule
+from malark.core.scale import AssessmentScale
 from malark.core.template import (
-    AssessmentScale,
     copy_standard,
     load_template,
     standard_folder,

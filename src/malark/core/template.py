@@ -19,15 +19,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from malark.core.contract import COMMITTEE_DATA_SHEETS, LIGHT_CODES, Assessment
+from malark.core.contract import COMMITTEE_DATA_SHEETS
 from malark.core.errors import OutputError, TemplateError, os_reason
 from malark.core.instruction_text import InstructionBlock, parse_instructions
 from malark.core.lights import LightRule
+from malark.core.scale import AssessmentScale
 
 __all__ = [
     "STANDARD",
     "TEMPLATE_FILE",
-    "AssessmentScale",
     "Colours",
     "PrintSettings",
     "Template",
@@ -43,40 +43,10 @@ LOGO_LIMIT = 1_000_000
 """A logo larger than this (bytes) is refused: it would bloat every committee's workbook."""
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _LABEL_KEYS = ("gron", "gul", "rod", "ej_bedomd")
-_ASSESSMENTS = (Assessment.GRON, Assessment.GUL, Assessment.ROD, Assessment.EJ_BEDOMD)
 _COLOUR_KEYS = ("gron", "gul", "rod", "ej_bedomd", "inmatning", "last", "samordnad", "rubrik",
                 "rubriktext")
 _SECTIONS = {"namn", "beskrivning", "bedomning", "trafikljus", "farger", "typsnitt",
              "kolumnbredder", "utskrift", "instruktioner"}
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentScale:
-    """The four assessment labels (SPEC's `Grön`, `Gul`, `Röd`, `Ej bedömd` by default).
-    Light codes 3/2/1 (empty = not assessed) never change, so municipalities compare."""
-
-    green: str = Assessment.GRON.value
-    yellow: str = Assessment.GUL.value
-    red: str = Assessment.ROD.value
-    not_assessed: str = Assessment.EJ_BEDOMD.value
-
-    @property
-    def choices(self) -> tuple[str, str, str, str]:
-        return (self.green, self.yellow, self.red, self.not_assessed)
-
-    def code(self, label: str | None) -> int | None:
-        """3/2/1 for a label (surrounding spaces ignored), None for not assessed or unknown."""
-        text = label.strip() if isinstance(label, str) else None
-        return {self.green: LIGHT_CODES[Assessment.GRON], self.yellow: LIGHT_CODES[Assessment.GUL],
-                self.red: LIGHT_CODES[Assessment.ROD]}.get(text or "")
-
-    def label(self, code: int | None) -> str:
-        return {3: self.green, 2: self.yellow, 1: self.red}.get(code or 0, self.not_assessed)
-
-    def standard_name(self, label: str | None) -> Assessment | None:
-        """The SPEC assessment a label stands for (`uppfyllt` → `Grön`), or None."""
-        text = label.strip() if isinstance(label, str) else None
-        return dict(zip(self.choices, _ASSESSMENTS, strict=True)).get(text or "")
 
 
 @dataclass(frozen=True, slots=True)
