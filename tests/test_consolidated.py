@@ -18,7 +18,7 @@ from malark.core.example import example_model
 from malark.merge import prepare as merge_prepare
 from malark.merge.consolidated import Consolidation, write_consolidated
 from malark.merge.merge import merge_files
-from malark.merge.overview import NOT_ADDRESSED, deviation_rows, goal_lights
+from malark.merge.rollup import NOT_ADDRESSED, deviation_rows, goal_lights
 from tests.helpers import edit
 
 

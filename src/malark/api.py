@@ -155,13 +155,17 @@ def generate(
     committees: Sequence[str] | None = None,
     force: bool = False,
     progress: Callable[[int, int, Path], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write one committee workbook per committee to `out_dir` (SPEC 3) and return the paths.
 
-    `previous` is a consolidated workbook of an earlier period whose goals, indicators,
-    activities and outcomes are carried over. Nothing is written when any target file
-    exists, unless `force` (a returned file must never be overwritten by accident).
-    `progress(done, total, path)` is called as soon as each file is written.
+    `previous` is a consolidated workbook of an earlier period (of this budget year, or
+    the year before for a Plan) whose goals, indicators, activities and outcomes are
+    carried over. Nothing is written when any target file exists, unless `force` (a
+    returned file must never be overwritten by accident). `progress(done, total, path)` is
+    called as soon as each file is written; `warn(message)` for each committee whose rows
+    come from an earlier period than `previous`'s own, or that has none because it was
+    missing there (Swedish messages).
     """
     from malark.generate.committee_workbook import (
         build_committee_workbook,
@@ -170,7 +174,7 @@ def generate(
     )
     from malark.generate.previous import read_previous
 
-    the_period = _period(period)
+    the_period = _period(period) or Period.PLAN
     model = read_model(model_path)
     by_upper = {c.upper(): c for c in model.committee_ids}
     asked = [part.strip() for c in committees or () for part in c.split(",") if part.strip()]
@@ -186,10 +190,13 @@ def generate(
         raise OutputError("Filerna finns redan och skrivs inte över: "
                           + ", ".join(str(p) for p in existing)
                           + ". Välj en annan mapp eller använd --force.")
-    earlier = read_previous(previous, model) if previous is not None else None
+    earlier = read_previous(previous, model, the_period) if previous is not None else None
     written: list[Path] = []
     for committee_id, path in targets.items():
         carried = earlier.carried_for(model, committee_id) if earlier else None
+        notice = earlier.warning_for(committee_id, carried) if earlier and carried else None
+        if notice and warn is not None:
+            warn(notice)
         workbook = build_committee_workbook(model, committee_id, the_period, carried=carried)
         try:
             write_committee_workbook(workbook, path)
@@ -209,6 +216,8 @@ def merge(
     period: str | None = None,
     skip_invalid: bool = False,
     progress: Callable[..., None] | None = None,
+    previous: Path | str | None = None,
+    force: bool = False,
 ):
     """Validate the returned workbooks in `inputs` (files and folders) and write the
     consolidated workbook `out` (SPEC 6); returns a `malark.merge.merge.MergeResult`.
@@ -216,7 +225,11 @@ def merge(
     Nothing is written when any input has an error, unless `skip_invalid` (the invalid
     inputs are then listed as not merged). `period` (Plan/T1/T2/Helår) is checked against
     every input; without it all inputs must be of the same period. The output is written
-    atomically and is never counted as an input.
+    atomically and is never counted as an input; an existing `out` is replaced only with
+    `force`, and only when it is an earlier consolidation. `previous` is the consolidation
+    of the period before: a committee without a merged file keeps its rows from it
+    (marked with the period they come from), so the next `generate --previous` loses
+    nothing.
     """
     from malark.merge.merge import merge_files
     from malark.xlsx.inputs import expand_inputs
@@ -227,12 +240,15 @@ def merge(
         raise InputError(f"Utfilen {target} ska sluta på .xlsx.")
     model = read_model(model_path)
     never_inputs = {target.resolve(), Path(model_path).resolve()}
+    if previous is not None:
+        never_inputs.add(Path(previous).resolve())
     paths = [p for p in expand_inputs(inputs) if p.resolve() not in never_inputs]
     if not paths:
         raise InputError("Det finns inga arbetsböcker (.xlsx/.xlsm) att sammanställa i "
                          + ", ".join(str(i) for i in inputs) + ".")
     return merge_files(paths, model=model, out=target, period=the_period,
-                       skip_invalid=skip_invalid, progress=progress)
+                       skip_invalid=skip_invalid, progress=progress,
+                       previous=Path(previous) if previous is not None else None, force=force)
 
 
 def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None,

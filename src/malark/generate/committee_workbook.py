@@ -262,6 +262,10 @@ def build_committee_workbook(
     """The committee workbook of `committee_id` for `period`, not yet saved."""
     carried = carried or Carried()
     snapshot = snapshot_for(model, committee_id)
+    carried_ids = carried.carried_ids()
+    if carried_ids:
+        snapshot = snapshot.model_copy(update={"carried": carried_ids,
+                                               "carried_from": carried.source})
     meta = WorkbookMeta(
         format_version=FORMAT_VERSION, kommun=model.municipality, kommunkod=model.municipality_code,
         budgetår=model.budget_year, period=period, nämnd=committee_id,
