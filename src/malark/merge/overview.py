@@ -5,8 +5,8 @@
    (`malark.merge.rollup.goal_lights`). A committee without a merged file shows its
    status, `Saknas` or `Ej inläst`, never a blank that reads as "nothing assessed"; `–`
    marks a KF goal not addressed to the committee.
-2. The legend, then the KF indicators with outcome and light, then the KF goals the
-   coordinating committee assessed Röd or Gul with its `Analys` and `Åtgärder`.
+2. The KF goals the coordinating committee assessed Röd or Gul, with its `Analys` and
+   `Åtgärder`; the legend; the KF indicators with outcome and light.
 3. On the next printed page, a per-committee summary of goal fulfilment (counts and shares
    of Grön/Gul/Röd/Ej bedömd of its nämndmål) with a stacked bar chart.
 """
@@ -105,9 +105,9 @@ def write_overview(ws, styles: Styles, model: GoalModel, period: Period,
         r += 1
     assessment_fill_rules(ws, styles, 4, r - 1, 4)
     icon_rule(ws, 4, r - 1, 5, last_col)
+    r = _write_kf_actions(ws, styles, r + 1, model, reports, last_col)
     r = _write_legend(ws, styles, r + 1)
     r = _write_kf_indicators(ws, styles, r + 1, kf_rows, model, absent)
-    r = _write_kf_actions(ws, styles, r + 1, model, reports, last_col)
     _write_summary(ws, styles, r + 1, summary_rows(model, rows), absent, last_col)
     _page_setup(ws, r + 1)
 
@@ -123,7 +123,7 @@ def _goal_cells(goal: KfGoal, model: GoalModel, styles: Styles, lights, reports,
     else:
         kf_lights = [r[7] for r in kf_rows if r[1] == goal.id and isinstance(r[7], int)]
         cells += [(kf_row_value(reports.get(goal.id), "assessment"), styles.centre),
-                  (worst(kf_lights), styles.centre)]
+                  (worst(kf_lights), styles.light)]
     for committee in model.committee_ids:
         light = lights[(goal.id, committee)]
         if light == NOT_ADDRESSED:
@@ -131,14 +131,14 @@ def _goal_cells(goal: KfGoal, model: GoalModel, styles: Styles, lights, reports,
         elif committee in absent:
             cells.append((absent[committee], styles.absent))
         else:
-            cells.append((light, styles.centre))
+            cells.append((light, styles.light))
     return cells
 
 
 def _legend_format(styles: Styles, code: Any):
     if code == NOT_ADDRESSED:
         return styles.not_addressed
-    return styles.absent if isinstance(code, str) else styles.centre
+    return styles.absent if isinstance(code, str) else styles.light
 
 
 def _write_legend(ws, styles: Styles, r: int) -> int:
@@ -172,7 +172,7 @@ def _write_kf_indicators(ws, styles: Styles, r: int, kf_rows: list[list[Any]], m
         ws.set_row(first + offset, row_height(wrapped_lines(row[2], MATRIX_WIDTHS[2])))
         status = absent.get(coordinator.get(row[1], ""))
         for column, value in enumerate(row):
-            fmt = styles.centre if column == 7 else styles.text
+            fmt = styles.light if column == 7 else styles.text
             if status and column == 6 and value is None:
                 value, fmt = status, styles.absent
             write_value(ws, styles, first + offset, column, value, fmt)

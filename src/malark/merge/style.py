@@ -23,6 +23,7 @@ from malark.core.contract import (
     SheetSpec,
     column_letter,
 )
+from malark.xlsx.sheet_layout import BOLD_CHARS_PER_WIDTH, wrapped_lines
 
 __all__ = ["ICON_SET", "LINE_HEIGHT", "Styles", "assessment_fill_rules", "column_width",
            "header_height", "icon_rule", "light_rules", "row_height", "wrapped_lines",
@@ -64,6 +65,9 @@ class Styles:
         self.plain = add({"valign": "top", "text_wrap": True})
         self.text = add(_BODY)
         self.centre = add({**_BODY, "align": "center"})
+        self.light = add({**_BODY, "align": "center", "valign": "vcenter"})
+        """A light code: the icon alone, in the middle of the cell (LibreOffice draws an
+        icon at the bottom of a top-aligned cell)."""
         self.date = add({**_BODY, "num_format": "yyyy-mm-dd"})
         self.datetime = add({**_BODY, "num_format": "yyyy-mm-dd hh:mm:ss"})
         self.time = add({**_BODY, "num_format": "hh:mm:ss"})
@@ -78,9 +82,9 @@ class Styles:
     def for_column(self, column: Column):
         """The format of a data cell in `column` (values of another type, such as a date,
         get theirs in `write_value`)."""
-        if column.kind is Kind.FORMULA or column.field == "assessment":
-            return self.centre
-        return self.text
+        if column.kind is Kind.FORMULA:
+            return self.light
+        return self.centre if column.field == "assessment" else self.text
 
 
 def write_header(ws, styles: Styles, headers: Sequence[str], row: int = 0) -> None:
@@ -114,40 +118,6 @@ def write_value(ws, styles: Styles, row: int, column: int, value: Any, fmt=None)
 
 
 LINE_HEIGHT = 15.0
-_CHARS_PER_WIDTH = 1.1
-"""Characters of ordinary text per unit of column width (Calibri 11 in Excel, Carlito in
-LibreOffice); bold text and headers get `_BOLD_CHARS_PER_WIDTH`."""
-_BOLD_CHARS_PER_WIDTH = 0.95
-
-
-def _per_line(width: float, bold: bool) -> int:
-    return max(1, int((width - 1) * (_BOLD_CHARS_PER_WIDTH if bold else _CHARS_PER_WIDTH)))
-
-
-def wrapped_lines(text: Any, width: float, *, bold: bool = False) -> int:
-    """Lines a text needs in a wrapping cell `width` characters wide: words wrapped the
-    way a spreadsheet does (a word longer than a line is broken), each line break kept."""
-    if not isinstance(text, str) or not text:
-        return 1
-    per_line = _per_line(width, bold)
-    if len(text) <= per_line and "\n" not in text:
-        return 1
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        used = 0
-        for word in paragraph.split():
-            if used and used + 1 + len(word) <= per_line:
-                used += 1 + len(word)
-                continue
-            if used:
-                lines += 1
-            broken = (len(word) - 1) // per_line  # extra lines of a word longer than a line
-            lines += broken
-            used = len(word) - broken * per_line
-    return lines
-
-
 MAX_ROW_HEIGHT = 409.0
 """Excel's tallest row (points)."""
 
@@ -164,7 +134,7 @@ def column_width(column: Column) -> float:
     """The column's width, widened so that no word of its header is broken (`Trafikljus`
     must not print as `Trafiklju/s`)."""
     longest = max(len(word) for word in column.header.split())
-    return max(column.width, math.ceil(longest / _BOLD_CHARS_PER_WIDTH) + 2)
+    return max(column.width, math.ceil(longest / BOLD_CHARS_PER_WIDTH) + 2)
 
 
 def icon_rule(ws, first_row: int, last_row: int, first_col: int, last_col: int | None = None) -> None:
