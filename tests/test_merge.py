@@ -20,6 +20,7 @@ from malark.core.contract import (
     SUBMISSION_STATUS_NOT_READ,
     SUBMISSION_STATUS_READ,
 )
+from malark.core.errors import InputError, OutputError
 from malark.validate.ids import assign_ids
 from malark.xlsx.table import build_table
 from tests.helpers import edit
@@ -212,3 +213,29 @@ def test_an_unwritable_output_folder_is_a_clean_error(plan_set, inbox, tmp_path)
                                    str(blocker / "samman.xlsx")])
     assert run.exit_code == 2
     assert "kan inte skrivas" in run.output and "Traceback" not in run.output
+
+
+def test_an_existing_output_is_replaced_only_with_force(plan_set, inbox, tmp_path):
+    out = tmp_path / "samman.xlsx"
+    api.merge([inbox], model_path=plan_set[0], out=out)
+    before = out.read_bytes()
+    with pytest.raises(OutputError, match="--force"):
+        api.merge([inbox], model_path=plan_set[0], out=out)
+    assert out.read_bytes() == before
+    assert api.merge([inbox], model_path=plan_set[0], out=out, force=True).output == out
+
+
+def test_previous_must_be_an_earlier_consolidation(plan_set, inbox, tmp_path):
+    plan = tmp_path / "plan.xlsx"
+    api.merge([inbox], model_path=plan_set[0], out=plan)
+    with pytest.raises(InputError, match="Plan 2027, som inte kommer före Plan 2027"):
+        api.merge([inbox], model_path=plan_set[0], out=tmp_path / "igen.xlsx", previous=plan)
+    assert not (tmp_path / "igen.xlsx").exists()
+    assert list(tmp_path.glob(".igen*")) == []
+
+
+def test_json_names_the_carried_committees_and_rows(plan_set, inbox, tmp_path):
+    result = api.merge([inbox], model_path=plan_set[0], out=tmp_path / "s.xlsx")
+    document = result.to_dict()
+    assert document["carried"] == {}
+    assert document["row_counts"]["Aktiviteter"]["carried"] == 0

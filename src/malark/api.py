@@ -105,19 +105,22 @@ Den här mappen skapades av `malark init`. Så här går året till:
 
 1. **Målmodellen** `{model}` innehåller visionen, KF-målen, vilka nämnder de är
    adresserade till och KF-indikatorerna. Rätta den efter fullmäktiges beslut.
-   Kontrollera den med `malark generate {model} -o {sent} --namnd KS` – en trasig modell
-   stoppas med ett meddelande som säger vilket blad och vilken cell som ska rättas.
-2. **Skicka ut**: `malark generate {model} -o {sent} --period Plan` skapar en arbetsbok
-   per nämnd i `{sent}/`. Mejla dem till nämndernas controllers.
-3. **Ta emot**: lägg de returnerade filerna i `{returned}/` och kontrollera dem med
-   `malark validate {returned} --model {model}`.
-4. **Sammanställ**: `malark merge {returned} --model {model} -o {consolidated}/sammanstallning_Plan.xlsx`.
-5. **Nästa period**: `malark generate {model} -o {sent} --period T1 --previous
-   {consolidated}/sammanstallning_Plan.xlsx` för över mål, id:n och utfall.
+   Prova den med `malark generate {model} -o {sent}/prov --namnd KS` – en trasig modell
+   stoppas med ett meddelande som säger vilket blad och vilken cell som ska rättas, och en
+   hel modell ger en provarbetsbok i `{sent}/prov/` att titta på (mappen kan tas bort).
+2. **Skicka ut**: `malark generate {model} -o {sent}/Plan --period Plan` skapar en
+   arbetsbok per nämnd i `{sent}/Plan/`. Mejla dem till nämndernas controllers.
+3. **Ta emot**: lägg de returnerade filerna i `{returned}/Plan/` och kontrollera dem med
+   `malark validate {returned}/Plan --model {model}`.
+4. **Sammanställ**: `malark merge {returned}/Plan --model {model} -o {consolidated}/Plan.xlsx`.
+5. **Nästa period**: `malark generate {model} -o {sent}/T1 --period T1 --previous
+   {consolidated}/Plan.xlsx` för över mål, id:n och utfall. Sammanställ T1 med
+   `malark merge {returned}/T1 --model {model} -o {consolidated}/T1.xlsx --previous
+   {consolidated}/Plan.xlsx`, så behåller en nämnd som inte lämnat in sina senast kända rader.
 
 Mappar:
-- `{sent}/` – arbetsböcker som skickats ut
-- `{returned}/` – arbetsböcker som nämnderna skickat tillbaka
+- `{sent}/` – arbetsböcker som skickats ut, en mapp per period
+- `{returned}/` – arbetsböcker som nämnderna skickat tillbaka, en mapp per period
 - `{consolidated}/` – sammanställningar till KS och KF
 """
 
