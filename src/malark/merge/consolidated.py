@@ -184,7 +184,8 @@ class ConsolidatedWriter:
         after(SHEET_FINDINGS)
         generated_at = c.generated_at or datetime.now(UTC).replace(microsecond=0)
         meta = consolidated_meta(c.model, c.period, generated_at)
-        write_plain(sheets[SHEET_META], styles, (FIELD_HEADER, VALUE_HEADER), (22, 80), meta_rows(meta))
+        write_plain(sheets[SHEET_META], styles, (FIELD_HEADER, VALUE_HEADER), (22, 80), meta_rows(meta),
+                    printed=False)
         sheets[SHEET_META].very_hidden()
         after(SHEET_META)
         sheets[SHEET_OVERVIEW].activate()

@@ -89,8 +89,9 @@ def write_data_sheet(ws, styles: Styles, spec: SheetSpec, rows: Sequence[Sequenc
 
 
 def write_plain(ws, styles: Styles, headers: Sequence[str], widths: Sequence[float],
-                rows: Iterable[Sequence[Any]]) -> int:
-    """A table of plain values (`Inlämningar`, `Valideringsfynd`, `_malark`)."""
+                rows: Iterable[Sequence[Any]], *, printed: bool = True) -> int:
+    """A table of plain values (`Inlämningar`, `Valideringsfynd`, `_malark`). A sheet that
+    is not `printed` (the hidden `_malark`) gets no print area: LibreOffice would print it."""
     for index, width in enumerate(widths):
         ws.set_column(index, index, width)
     ws.set_row(0, header_height(headers, widths))
@@ -106,5 +107,6 @@ def write_plain(ws, styles: Styles, headers: Sequence[str], widths: Sequence[flo
         for column, value in enumerate(row):
             write_value(ws, styles, number, column, value)
     ws.autofilter(0, 0, max(number, 1), len(headers) - 1)
-    ws.print_area(0, 0, max(number, 1), len(headers) - 1)
+    if printed:
+        ws.print_area(0, 0, max(number, 1), len(headers) - 1)
     return number
