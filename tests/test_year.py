@@ -186,3 +186,24 @@ def test_the_next_years_plan_carries_every_running_goal(year):
             raw.close()
         expected = {key[1] for key in planned["Nämndmål"] if key[0] == committee}
         assert ids == expected, committee
+
+
+def test_the_cli_warns_and_the_json_names_what_was_carried(year, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from malark.cli import cli
+
+    root, model = year["root"], str(year["model"])
+    generated = CliRunner().invoke(cli, ["generate", model, "-o", str(tmp_path / "ut"), "--period",
+                                         "T2", "--previous", str(year["T1"]), "--namnd", "SN"])
+    assert generated.exit_code == 0
+    assert generated.stderr.startswith("Varning: SN saknas i sammanställningen T1 2027 (Saknas)")
+    merged = CliRunner().invoke(cli, ["merge", str(root / "ret_T1"), "--model", model, "-o",
+                                      str(tmp_path / "T1.xlsx"), "--previous", str(year["Plan"]),
+                                      "--format", "json"])
+    document = json.loads(merged.stdout)
+    assert document["carried"] == {MISSING_IN_T1: "Plan 2027"}
+    assert document["row_counts"]["Nämndmål"]["carried"] == 3
+    assert all(counts["match"] for counts in document["row_counts"].values())

@@ -22,6 +22,7 @@ from malark.core.contract import (
     COMMITTEE_INDIKATORER,
     CONSOLIDATED_DATA_SHEETS,
     Direction,
+    Kind,
     Period,
 )
 from malark.core.findings import rule
@@ -102,7 +103,7 @@ def committee_rows(submission: Submission, assigned: list[AssignedId],
     result: dict[str, list[list[Any]]] = {}
     for spec, consolidated in zip(COMMITTEE_DATA_SHEETS, CONSOLIDATED_DATA_SHEETS, strict=True):
         table = submission.tables.get(spec.name)
-        kinds = [(c.field, c.kind) for c in spec.columns]
+        kinds = [(c.field, c.kind if c.kind in _TYPED else None) for c in spec.columns]
         after = [None] * (len(consolidated.columns) - len(spec.columns) - 1)  # `Från period`
         id_at = 1 + spec.index("id")
         sheet_rows: list[list[Any]] = []
@@ -110,7 +111,7 @@ def committee_rows(submission: Submission, assigned: list[AssignedId],
             if not is_data_row(row):
                 continue
             cells = row.cells
-            values = [committee, *(typed_value(cells[f].value, kind) if f in cells else None
+            values = [committee, *(_typed(cells[f].value, kind) if f in cells else None
                                    for f, kind in kinds), *after]
             new_id = new_ids.get((spec.name, row.number))
             if new_id is not None:
@@ -122,6 +123,17 @@ def committee_rows(submission: Submission, assigned: list[AssignedId],
     for values in result[COMMITTEE_INDIKATORER.name]:
         values[light] = _light(values, at, model.settings.yellow_threshold)
     return result
+
+
+_TYPED = frozenset({Kind.NUMBER, Kind.YEAR, Kind.DATE, Kind.CHOICE, Kind.ID, Kind.GOAL_REF})
+"""Kinds whose text `typed_value` may change; other columns are written as read."""
+
+
+def _typed(value: Any, kind: Kind | None) -> Any:
+    """`typed_value` where it can change something: text, or a bare number in a date column."""
+    if kind is None or not (type(value) is str or (kind is Kind.DATE and type(value) is float)):
+        return value
+    return typed_value(value, kind)
 
 
 def _light(values: list[Any], at: dict[str, int], threshold: float) -> int | None:

@@ -23,9 +23,9 @@ from malark.core.contract import (
     SheetSpec,
     column_letter,
 )
-from malark.xlsx.sheet_layout import BOLD_CHARS_PER_WIDTH, wrapped_lines
+from malark.xlsx.sheet_layout import BOLD_CHARS_PER_WIDTH, chars_on_a_line, wrapped_lines
 
-__all__ = ["ICON_SET", "LINE_HEIGHT", "Styles", "assessment_fill_rules", "column_width",
+__all__ = ["ICON_SET", "LINE_HEIGHT", "Styles", "assessment_fill_rules", "chars_on_a_line", "column_width",
            "header_height", "icon_rule", "light_rules", "row_height", "wrapped_lines",
            "write_header", "write_value"]
 

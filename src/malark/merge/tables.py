@@ -10,6 +10,7 @@ from typing import Any
 from malark.core.contract import SheetSpec
 from malark.merge.style import (
     Styles,
+    chars_on_a_line,
     column_width,
     header_height,
     light_rules,
@@ -50,13 +51,14 @@ def write_rows(ws, styles: Styles, spec: SheetSpec, rows: Iterable[Sequence[Any]
     write_number = getattr(ws, "_write_number", ws.write_number)
     write_blank = getattr(ws, "_write_blank", ws.write_blank)
     columns = [(column_width(c), styles.for_column(c)) for c in spec.columns]
+    one_line = [chars_on_a_line(width) for width, _fmt in columns]
     count = len(columns)
     number = last
     for number, row in enumerate(rows, start=last + 1):
         lines = 1
-        for (width, _fmt), value in zip(columns, row, strict=False):
-            if type(value) is str:
-                lines = max(lines, wrapped_lines(value, width))
+        for column, value in enumerate(row[:count]):
+            if type(value) is str and (len(value) > one_line[column] or "\n" in value):
+                lines = max(lines, wrapped_lines(value, columns[column][0]))
         if lines > 1:
             ws.set_row(number, row_height(lines))
         for column, (_width, fmt) in enumerate(columns):

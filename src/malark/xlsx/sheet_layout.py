@@ -30,9 +30,9 @@ from malark.core.contract import (
     column_letter,
 )
 
-__all__ = ["BOLD_CHARS_PER_WIDTH", "FittedRow", "computed_columns", "fit_row", "fit_rows_to_text",
-           "keep_layout", "load_for_edit", "print_area_formula", "set_print_area", "text_height",
-           "wrapped_lines"]
+__all__ = ["BOLD_CHARS_PER_WIDTH", "FittedRow", "chars_on_a_line", "computed_columns", "fit_row",
+           "fit_rows_to_text", "keep_layout", "load_for_edit", "print_area_formula",
+           "set_print_area", "text_height", "wrapped_lines"]
 
 LINE_HEIGHT = 15.0
 PRINT_AREA_NAME = "_xlnm.Print_Area"
@@ -45,7 +45,9 @@ LibreOffice); bold text and headers get `BOLD_CHARS_PER_WIDTH`."""
 BOLD_CHARS_PER_WIDTH = 0.95
 
 
-def _per_line(width: float, bold: bool) -> int:
+def chars_on_a_line(width: float, *, bold: bool = False) -> int:
+    """How many characters fit on one line of a cell `width` characters wide (an estimate
+    that errs towards fewer)."""
     return max(1, int((width - 1) * (BOLD_CHARS_PER_WIDTH if bold else _CHARS_PER_WIDTH)))
 
 
@@ -54,7 +56,7 @@ def wrapped_lines(text: Any, width: float, *, bold: bool = False) -> int:
     way a spreadsheet does (a word longer than a line is broken), each line break kept."""
     if not isinstance(text, str) or not text:
         return 1
-    per_line = _per_line(width, bold)
+    per_line = chars_on_a_line(width, bold=bold)
     if len(text) <= per_line and "\n" not in text:
         return 1
     lines = 0
