@@ -25,3 +25,15 @@ def edit(path: Path, changes: Mapping[str, Any], *, out: Path | None = None) -> 
     keep_layout(workbook)
     workbook.save(target)
     return target
+
+
+def edit_text(path: Path, changes: Mapping[str, str]) -> None:
+    """Type text that looks like a formula, as Excel stores a value typed with a leading
+    apostrophe (or pasted as text): a string cell, not a formula."""
+    workbook = load_for_edit(path)
+    for address, text in changes.items():
+        sheet, cell = address.split("!")
+        workbook[sheet][cell].value = text
+        workbook[sheet][cell].data_type = "s"
+    keep_layout(workbook)
+    workbook.save(path)

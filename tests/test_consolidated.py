@@ -19,7 +19,7 @@ from malark.merge import prepare as merge_prepare
 from malark.merge.consolidated import Consolidation, write_consolidated
 from malark.merge.merge import merge_files
 from malark.merge.rollup import NOT_ADDRESSED, deviation_rows, goal_lights
-from tests.helpers import edit
+from tests.helpers import edit, edit_text
 
 
 def _bun(inbox: Path) -> Path:
@@ -31,17 +31,6 @@ def all_cells(path: Path) -> dict[str, list[tuple]]:
     workbook = openpyxl.load_workbook(path)
     return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()]
             for ws in workbook.worksheets}
-
-
-def edit_text(path: Path, changes: dict[str, str]) -> None:
-    """Type text that looks like a formula, as Excel stores a value typed with a leading
-    apostrophe (or pasted as text): a string cell, not a formula."""
-    workbook = openpyxl.load_workbook(path)
-    for address, text in changes.items():
-        sheet, cell = address.split("!")
-        workbook[sheet][cell].value = text
-        workbook[sheet][cell].data_type = "s"
-    workbook.save(path)
 
 
 def test_values_land_unchanged_and_text_is_never_a_formula(plan_set, inbox, tmp_path):
@@ -188,7 +177,7 @@ def test_libreoffice_opens_the_workbook_with_the_same_overview(plan_set, inbox, 
                     "--convert-to", "xlsx", "--outdir", str(converted), str(out)],
                    check=True, capture_output=True, timeout=120)
     ours, theirs = all_cells(out), all_cells(converted / out.name)
-    for sheet in ("Översikt", "Nämndmål", "Inlämningar"):
+    for sheet in ("Översikt", "Nämndmål", "Inlämningar", "Historik"):
         assert [r for r in theirs[sheet] if any(v is not None for v in r)][:12] == \
                [r for r in ours[sheet] if any(v is not None for v in r)][:12]
 

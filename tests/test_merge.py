@@ -52,6 +52,9 @@ def test_merge_writes_every_sheet_of_spec_6(plan_set, inbox, tmp_path):
     for spec in CONSOLIDATED_DATA_SHEETS:
         header = tuple(c.value for c in workbook[spec.name][1])
         assert header == spec.headers
+    # after SPEC 3's columns: Trend (SPEC 9) and Från period (the rows carried from earlier)
+    indicators = tuple(c.value for c in workbook["Indikatorer"][1])
+    assert indicators[-2:] == ("Trend", "Från period")
     assert result.rows_match
     assert result.row_counts["Nämndmål"] == {"input": 28, "output": 28, "carried": 0}
     assert workbook["Nämndmål"].max_row == 29

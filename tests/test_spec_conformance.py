@@ -36,7 +36,9 @@ SPEC_COMMANDS = {
     "generate": ([("model", 1, True)], {"-o", "--period", "--previous", "--namnd"}),
     "validate": ([("inputs", -1, True)], {"--model", "--period", "--format", "--annotate"}),
     "merge": ([("inputs", -1, True)], {"--model", "-o", "--period", "--skip-invalid", "--format"}),
+    "kolada": ([("model", 1, True)], {"--years", "--jamfor", "--offline"}),
     "rules": ([], set()),
+    "report": ([("consolidated", 1, True)], {"-o", "--template", "--previous"}),
 }
 
 
@@ -56,12 +58,21 @@ def test_command_arguments_and_options_are_spec_1(name):
 
 
 def test_command_set_and_addin_build():
-    assert set(cli.commands) == {*SPEC_COMMANDS, "addin"}
+    assert set(cli.commands) == {*SPEC_COMMANDS, "addin", "web"}
     build = cli.commands["addin"].commands["build"]
     arguments, flags = _params(build)
     assert arguments == [] and "-o" in flags
     options = {p.name: p for p in build.params}
     assert options["out_dir"].default == "."
+
+
+def test_web_build_and_serve_take_spec_7bs_options():
+    web = cli.commands["web"].commands
+    assert set(web) == {"build", "serve"}
+    arguments, flags = _params(web["build"])
+    assert arguments == [] and {"-o", "--base-url"} <= set(flags)
+    arguments, flags = _params(web["serve"])
+    assert [a[0] for a in arguments] == ["directory"] and "--port" in flags
 
 
 @pytest.mark.parametrize(("command", "option", "choices"), [
@@ -189,6 +200,7 @@ SPEC_MODEL = {
     "KF-indikatorer": ["Id", "Mål", "Indikator", "Enhet", "Riktning", "Utgångsvärde",
                        "Utgångsår", "Målvärde", "Målår", "Kolada-KPI"],
     "Inställningar": ["Fält", "Värde"],
+    "Indikatorvärden": ["Indikator", "År", "Period", "Värde", "Källa", "Kommentar"],  # optional (SPEC 9)
 }
 
 
@@ -308,7 +320,7 @@ def test_light_rule_is_spec_5(direction, b, t, u, threshold, light):
 # SPEC 6: the consolidated workbook
 # ---------------------------------------------------------------------------
 SPEC_CONSOLIDATED = ["Översikt", "KF-mål", "Nämndmål", "Indikatorer", "Aktiviteter",
-                     "Avvikelser", "Inlämningar", "Valideringsfynd", "_malark"]
+                     "Avvikelser", "Historik", "Trender", "Inlämningar", "Valideringsfynd", "_malark"]
 SPEC_SECTION_3 = {
     "KF-mål": ["Id", "Perspektiv", "Målformulering", "Samordnande nämnd", "Bedömning", "Analys",
                "Åtgärder", "Bidrag"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from malark.xlsx.model_io import read_model, write_model
 
 if TYPE_CHECKING:  # the validation modules are imported where they are used
 
+    from malark.kolada.run import KoladaResult
     from malark.merge.merge import MergeResult
     from malark.validate.submission import FileReport
     from malark.xlsx.workbook import WorkbookData
@@ -30,6 +32,7 @@ __all__ = [
     "Finding",
     "GoalModel",
     "InputError",
+    "KoladaResult",
     "MalarkError",
     "MergeResult",
     "ModelError",
@@ -40,16 +43,20 @@ __all__ = [
     "WorkbookData",
     "annotate",
     "build_addin",
+    "build_web",
     "generate",
     "init_project",
+    "kolada",
     "load_model",
     "merge",
+    "report",
     "validate_files",
     "validate_workbook_data",
 ]
 
 _LAZY_NAMES = {
     "FileReport": "malark.validate.submission",
+    "KoladaResult": "malark.kolada.run",
     "MergeResult": "malark.merge.merge",
     "WorkbookData": "malark.xlsx.workbook",
 }
@@ -117,6 +124,9 @@ Den här mappen skapades av `malark init`. Så här går året till:
    {consolidated}/Plan.xlsx` för över mål, id:n och utfall. Sammanställ T1 med
    `malark merge {returned}/T1 --model {model} -o {consolidated}/T1.xlsx --previous
    {consolidated}/Plan.xlsx`, så behåller en nämnd som inte lämnat in sina senast kända rader.
+6. **Historik**: `malark kolada {model}` hämtar KF-indikatorernas värden från Kolada till
+   bladet Indikatorvärden (skriv nyckeltalets id i kolumnen Kolada-KPI). Historiken visas
+   i sammanställningens blad Historik och Trender.
 
 Mappar:
 - `{sent}/` – arbetsböcker som skickats ut, en mapp per period
@@ -254,6 +264,31 @@ def merge(
                        previous=Path(previous) if previous is not None else None, force=force)
 
 
+def report(
+    consolidated: Path | str,
+    out: Path | str,
+    *,
+    template: Path | str | None = None,
+    previous: Sequence[Path | str] = (),
+    history=None,
+    force: bool = False,
+) -> Path:
+    """Write the goal follow-up chapter for KS and KF (SPEC 8) from the consolidated
+    workbook `consolidated` to `out` (.docx, .pdf or .html) and return its path.
+
+    `template`: the municipality's Word document (.docx/.dotx) whose styles, header and
+    footer the .docx and .pdf use. `previous`: earlier consolidated workbooks of the same
+    municipality, for earlier outcomes and the trend. `history`: more earlier values,
+    `{indicator id: [(year, period, value, source), …]}` (source `"Kolada"` is marked
+    `Källa: Kolada`). An existing `out` that malark did not write is replaced only with
+    `force`. See `malark.report.report`.
+    """
+    from malark.report.report import write_report
+
+    return write_report(consolidated, out, template=template, previous=previous, history=history,
+                        force=force)
+
+
 def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None,
                            period: str | None = None) -> FileReport:
     """Validate one workbook already read into `WorkbookData` (the ribbon button reads it
@@ -332,6 +367,41 @@ def build_addin(out_dir: Path | str, *, interpreter_win: str | None = None,
     from malark.addin.build import build_addin as build
 
     return build(out_dir, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac)
+
+
+def build_web(out_dir: Path | str, *, base_url: str | None = None,
+              progress: Callable[[str], None] | None = None):
+    """Write the validator page and the Office add-in (SPEC 7b) to `out_dir` and return a
+    `malark.web.build.WebBuild`. `base_url` is the https address IT hosts the folder at
+    (the manifest's URLs). Pyodide and the wheels are fetched into a cache the first time
+    (npm and pip). See `malark.web.build`."""
+    from malark.web.build import build_web as build
+
+    return build(out_dir, base_url=base_url, progress=progress)
+
+
+def kolada(
+    model_path: Path | str,
+    *,
+    years: str | None = None,
+    compare: Sequence[str] | None = None,
+    offline: bool = False,
+    today: date | None = None,
+    client_factory: Callable[[], object] | None = None,
+) -> KoladaResult:
+    """Fetch the values of every KF indicator with a `Kolada-KPI` for the municipality and
+    the `compare` ids (default `0000`, the nation) for `years` (`"2019-2026"`; default the
+    eight years before the budget year) into the model's `Indikatorvärden` (SPEC 9), and
+    return what was done. Values a person typed are never overwritten (differences are
+    reported); nothing else in the model changes; the write is atomic. With `offline`
+    nothing is fetched or written: the result lists what the model already holds.
+    `client_factory` makes the `malark.kolada.client.KoladaClient` (tests point it at a
+    local server)."""
+    from malark.kolada.client import KoladaClient
+    from malark.kolada.run import run_kolada
+
+    return run_kolada(Path(model_path), years=years, comparisons=compare, offline=offline,
+                      today=today, client_factory=client_factory or KoladaClient)
 
 
 def _period(period: str | None) -> Period | None:

@@ -184,13 +184,15 @@ def build_addin(
     `python` from PATH on the other. The file is written to a temporary name and renamed,
     so a failed build never leaves half an add-in.
     """
+    from malark.addin.launcher import with_launcher
+
     default_win, default_mac = _default_interpreters()
-    replacements = _replacements(
-        default_win if interpreter_win is None else interpreter_win,
-        default_mac if interpreter_mac is None else interpreter_mac,
-    )
     source = template or template_path()
     target = Path(out_dir) / ADDIN_FILENAME
+    replacements = _replacements(*with_launcher(
+        target.parent, sys.platform,
+        interpreter_win=default_win if interpreter_win is None else interpreter_win,
+        interpreter_mac=default_mac if interpreter_mac is None else interpreter_mac))
     partial = target.with_name(f".{ADDIN_FILENAME}.part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

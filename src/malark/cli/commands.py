@@ -285,6 +285,46 @@ def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path
     ctx.exit(EXIT_FINDINGS if result.errors or result.output is None else EXIT_OK)
 
 
+@cli.command("report")
+@click.argument("consolidated", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Rapporten som skrivs: .docx (Word), .pdf (via LibreOffice) eller .html.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Kommunens Word-dokument eller -mall (.docx/.dotx): rapporten får dess "
+                   "formatmallar, sidhuvud och sidfot.")
+@click.option("--previous", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="En tidigare periods sammanställning (flera: --previous A --previous B): "
+                   "tidigare utfall och trendpil per indikator.")
+@click.option("--force", is_flag=True, help="Skriv över OUT även om malark inte har skrivit den.")
+def report_command(consolidated: Path, out: Path, template: Path | None, previous: tuple[Path, ...],
+                   force: bool) -> None:
+    """Skriv målavsnittet till KS och KF från sammanställningen CONSOLIDATED."""
+    path = api.report(consolidated, out, template=template, previous=list(previous), force=force)
+    click.echo(f"Rapporten skriven: {path}")
+
+
+@cli.command("kolada")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--years", metavar="FRÅN-TILL",
+              help="Åren att hämta, t.ex. 2019-2026. Standard: de åtta åren före budgetåret.")
+@click.option("--jamfor", "compare", multiple=True, metavar="ID,…",
+              help="Jämförelser: kommunkoder (0000 är riket) eller kommungrupper (G…), åtskilda "
+                   "med komma. Standard: 0000.")
+@click.option("--offline", is_flag=True,
+              help="Hämta ingenting; visa vilka värden målmodellen redan har.")
+def kolada_command(model: Path, years: str | None, compare: tuple[str, ...], offline: bool) -> None:
+    """Hämta KF-indikatorernas värden från Kolada till målmodellens blad Indikatorvärden.
+
+    Värden som någon skrivit in för hand skrivs aldrig över (skillnader visas), inget annat
+    i målmodellen ändras. Adressen kan ändras med miljövariabeln MALARK_KOLADA_URL.
+    """
+    from malark.kolada.render import render_kolada
+
+    result = api.kolada(model, years=years, compare=list(compare) if compare else None,
+                        offline=offline)
+    render_kolada(result, _console())
+
+
 @cli.group("addin")
 def addin_group() -> None:
     """Excel-tillägget malark.xlam (fliken Målark med knappen Validera)."""
@@ -306,6 +346,43 @@ def addin_build_command(out_dir: Path, interpreter_win: str | None,
                            interpreter_mac=interpreter_mac)
     click.echo(f"Tillägget skrivet: {path}")
     click.echo("Installera det enligt docs/tillagg.md (Excel > Tillägg > Bläddra).")
+
+
+@cli.group("web")
+def web_group() -> None:
+    """Valideringssidan och Office-tillägget som kör malark i webbläsaren (ingen Python hos användaren)."""
+
+
+@web_group.command("build")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default="malark-web", show_default=True, help="Mappen som sidan och tillägget skrivs till.")
+@click.option("--base-url", metavar="URL",
+              help="https-adressen där IT lägger mappen (adresserna i manifest.xml). "
+                   "Standard: https://localhost:3000/ för att prova.")
+def web_build_command(out_dir: Path, base_url: str | None) -> None:
+    """Bygg valideringssidan (index.html) och Office-tillägget (manifest.xml)."""
+    built = api.build_web(out_dir, base_url=base_url, progress=lambda text: click.echo(text, err=True))
+    click.echo(f"Sidan och tillägget skrivna i {built.directory} "
+               f"({len(built.files)} filer, {built.total_bytes / 1e6:.1f} MB).")
+    click.echo(f"Valideringssidan: {built.directory / 'index.html'}; prova med: malark web serve {out_dir}")
+    click.echo(f"Tillägget: {built.directory / 'manifest.xml'} pekar på {built.base_url}")
+
+
+@web_group.command("serve")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="malark-web")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Porten på 127.0.0.1.")
+def web_serve_command(directory: Path, port: int) -> None:
+    """Visa den byggda mappen på http://127.0.0.1 (bara den här datorn kommer åt den)."""
+    from malark.web.serve import make_server
+
+    server = make_server(directory, port)
+    host, bound = server.server_address[:2]
+    click.echo(f"Öppna http://{host}:{bound}/ i webbläsaren. Avsluta med Ctrl+C.")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
 
 
 click_sv.swedish_usage(cli)

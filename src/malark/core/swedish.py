@@ -16,6 +16,7 @@ __all__ = [
     "MONTHS",
     "format_date",
     "format_number",
+    "format_readable",
     "number_from_cell",
     "parse_date",
     "parse_number",
@@ -94,6 +95,28 @@ def format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value)).replace("-", "\u2212")
     return repr(value).replace(".", ",").replace("-", "\u2212")
+
+
+NO_BREAK_SPACE = "\u00a0"
+
+
+def format_readable(value: float, *, decimals: int = 6) -> str:
+    """A number for people to read in a report: `1 234 567,5`, `72,5`, `−3`.
+
+    Rounded to at most `decimals` decimals (drops float noise such as 0.30000000000000004,
+    keeps what a user typed), decimal comma, Unicode minus, never an exponent, and from
+    1 000 up a no-break space between groups of three digits, so that a number never
+    breaks over two lines. Years are not grouped: write them with `str(int(year))`.
+    """
+    if not math.isfinite(value):
+        return str(value)
+    digits = f"{abs(value):.{decimals}f}".rstrip("0").rstrip(".")
+    whole, _, fraction = digits.partition(".")
+    if len(whole) > 3:
+        head = len(whole) % 3 or 3
+        whole = NO_BREAK_SPACE.join([whole[:head], *(whole[i:i + 3] for i in range(head, len(whole), 3))])
+    sign = "\u2212" if value < 0 and digits != "0" else ""
+    return sign + whole + ("," + fraction if fraction else "")
 
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"

@@ -50,6 +50,7 @@ from malark.core.contract import (
 )
 from malark.core.lights import light_formula
 from malark.core.model import GoalModel, Indicator
+from malark.generate.history_outcomes import with_history
 from malark.generate.instructions import write_instructions
 from malark.generate.previous import Carried
 from malark.generate.style import (
@@ -267,7 +268,7 @@ def build_committee_workbook(
     prepared: PreparedRows = PreparedRows(),
 ) -> Workbook:
     """The committee workbook of `committee_id` for `period`, not yet saved."""
-    carried = carried or Carried()
+    carried = with_history(model, period, carried or Carried())
     snapshot = snapshot_for(model, committee_id)
     carried_ids = carried.carried_ids()
     if carried_ids:

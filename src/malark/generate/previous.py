@@ -39,20 +39,16 @@ from malark.core.contract import (
     COMMITTEE_INDIKATORER,
     COMMITTEE_NAMNDMAL,
     CONSOLIDATED_DATA_SHEETS,
-    SHEET_META,
     SHEET_SUBMISSIONS,
-    SUBMISSION_HEADERS,
-    Column,
     Kind,
     Period,
-    SheetSpec,
     Status,
 )
 from malark.core.errors import InputError
 from malark.core.model import GoalModel
 from malark.validate.checks.values import typed_value
-from malark.xlsx.meta import MetaError, WorkbookMeta, meta_from_rows, row_digest
-from malark.xlsx.sheets import UnreadableWorkbook, read_raw_workbook
+from malark.xlsx.consolidated_reader import SUBMISSIONS, read_consolidated
+from malark.xlsx.meta import WorkbookMeta, row_digest
 from malark.xlsx.table import Row, Table, build_table
 
 __all__ = ["Carried", "PreviousWorkbook", "read_previous"]
@@ -67,8 +63,6 @@ _TEXT_FIELD = {_GOALS: "text", _INDICATORS: "name", _ACTIVITIES: "text"}
 """The field whose text recognises a carried row whose id was changed (`row_digest`)."""
 _FINISHED = {Status.KLAR.value, Status.AVBRUTEN.value}
 _NUMERIC = (Kind.NUMBER, Kind.YEAR, Kind.DATE)
-_SUBMISSIONS = SheetSpec(SHEET_SUBMISSIONS, (Column(SUBMISSION_HEADERS[0], "committee"),
-                                             Column(SUBMISSION_HEADERS[4], "status")))
 
 
 @dataclass(slots=True)
@@ -80,6 +74,8 @@ class Carried:
     activities: list[dict[str, Any]] = field(default_factory=list)
     kf_previous_outcomes: dict[str, Any] = field(default_factory=dict)
     """KF indicator id → its last outcome (for the model's pre-filled KF indicators)."""
+    as_of: tuple[int, Period] | None = None
+    """Budget year and period of the consolidation the outcomes come from."""
     source: str | None = None
     """The consolidation the rows come from (`T1 2027`)."""
     origin: str | None = None
@@ -142,6 +138,7 @@ class PreviousWorkbook:
             carried.indicators.append(values)
         carried.activities = [self._values(r, _ACTIVITY_FIELDS) for r in rows[_ACTIVITIES]]
         carried.kf_previous_outcomes = self._kf_outcomes(committee_id, kf_indicator_ids)
+        carried.as_of = (self.meta.budgetår, self.meta.period)
         return carried
 
     def warning_for(self, committee_id: str, carried: Carried) -> str | None:
@@ -241,61 +238,24 @@ def _last_outcome(row: Row) -> Any:
 def read_previous(path: Path | str, model: GoalModel, period: Period | None = None) -> PreviousWorkbook:
     """Open a consolidated workbook for `--previous`. Raises `InputError` (Swedish, naming
     the file and sheet) when it cannot be used for `model` (and `period`, when given)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"Den tidigare sammanställningen {path} finns inte.")
-    try:
-        raw = read_raw_workbook(path)
-    except UnreadableWorkbook as error:
-        raise InputError(f"Den tidigare sammanställningen {path.name}: {error}") from error
-    except Exception as error:  # calamine raises several unrelated types for bad files
-        raise InputError(f"{path.name} kan inte läsas som en Excel-arbetsbok (.xlsx): {error}") from error
-    try:
-        meta = _meta(path, raw)
-        _check_kommun(path, meta, model)
-        previous = PreviousWorkbook(path, meta, _data_tables(path, raw), _statuses(raw))
-    finally:
-        raw.close()
+    earlier = read_consolidated(path, sheets=CONSOLIDATED_DATA_SHEETS, optional=(SHEET_SUBMISSIONS,),
+                                role="Den tidigare sammanställningen")
+    _check_kommun(earlier.path, earlier.meta, model)
+    previous = PreviousWorkbook(earlier.path, earlier.meta, earlier.tables,
+                                _statuses(earlier.raw.get(SHEET_SUBMISSIONS)))
     if period is not None:
         previous.check_precedes(period, model)
-    elif meta.budgetår not in (model.budget_year, model.budget_year - 1):
-        raise InputError(_other_year(path.name, meta.budgetår, model.budget_year))
+    elif earlier.meta.budgetår not in (model.budget_year, model.budget_year - 1):
+        raise InputError(_other_year(earlier.path.name, earlier.meta.budgetår, model.budget_year))
     return previous
 
 
-def _data_tables(path: Path, raw) -> dict[str, Table]:
-    tables: dict[str, Table] = {}
-    for spec in CONSOLIDATED_DATA_SHEETS:
-        if spec.name not in raw.sheet_names:
-            raise InputError(f"{path.name}: bladet {spec.name} saknas. Använd en sammanställning "
-                             "som malark merge har skapat.")
-        table = build_table(spec, raw.rows(spec.name))
-        # `Från period` is newer than the consolidations made before it: optional
-        missing = [h for h in table.missing if h != CARRIED_FROM_COLUMN.header]
-        if missing:
-            raise InputError(f"{path.name}, bladet {spec.name}: kolumnen \"{missing[0]}\" saknas i rad 1.")
-        tables[spec.name] = table
-    return tables
-
-
-def _statuses(raw) -> dict[str, str]:
-    if SHEET_SUBMISSIONS not in raw.sheet_names:
+def _statuses(rows: list[list[Any]] | None) -> dict[str, str]:
+    """Committee → its `Inlämningar` status (an older consolidation may lack the sheet)."""
+    if not rows:
         return {}
-    table = build_table(_SUBMISSIONS, raw.rows(SHEET_SUBMISSIONS))
+    table = build_table(SUBMISSIONS, rows)
     return {r.text("committee"): r.text("status") or "" for r in table if r.text("committee")}
-
-
-def _meta(path: Path, raw) -> WorkbookMeta:
-    if SHEET_META not in raw.sheet_names:
-        raise InputError(f"{path.name} är ingen sammanställning från malark (bladet _malark saknas).")
-    try:
-        meta = meta_from_rows(raw.rows(SHEET_META))
-    except MetaError as error:
-        raise InputError(f"{path.name}, bladet _malark: {error}.") from error
-    if meta.kind != "consolidated":
-        raise InputError(f"{path.name} är en nämnds arbetsbok, inte en sammanställning. Ange "
-                         "sammanställningen från malark merge med --previous.")
-    return meta
 
 
 def _check_kommun(path: Path, meta: WorkbookMeta, model: GoalModel) -> None:

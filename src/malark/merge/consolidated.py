@@ -27,6 +27,7 @@ import xlsxwriter
 
 from malark import __version__
 from malark.core.contract import (
+    COMMITTEE_INDIKATORER,
     CONSOLIDATED_DATA_SHEETS,
     CONSOLIDATED_DEVIATIONS,
     CONSOLIDATED_SHEET_ORDER,
@@ -36,15 +37,18 @@ from malark.core.contract import (
     RESULT_HEADERS,
     SHEET_DEVIATIONS,
     SHEET_FINDINGS,
+    SHEET_HISTORY,
     SHEET_META,
     SHEET_OVERVIEW,
     SHEET_SUBMISSIONS,
+    SHEET_TRENDS,
     SUBMISSION_HEADERS,
     VALUE_HEADER,
     Period,
 )
 from malark.core.findings import Finding
 from malark.core.model import GoalModel
+from malark.merge.history import end_trend_column, write_history_sheets
 from malark.merge.overview import write_overview
 from malark.merge.rollup import deviation_rows
 from malark.merge.style import Styles
@@ -174,8 +178,12 @@ class ConsolidatedWriter:
         for name, spec in self.specs.items():
             end_data_sheet(sheets[name], styles, spec, self.counts[name])
             after(name)
+        end_trend_column(sheets[COMMITTEE_INDIKATORER.name], styles, self.counts[COMMITTEE_INDIKATORER.name])
         _write_deviations(sheets[SHEET_DEVIATIONS], styles, c.model, c.rows)
         after(SHEET_DEVIATIONS)
+        write_history_sheets(sheets[SHEET_HISTORY], sheets[SHEET_TRENDS], styles, c.model, c.period,
+                             c.rows)
+        after(SHEET_HISTORY)
         write_plain(sheets[SHEET_SUBMISSIONS], styles, SUBMISSION_HEADERS, SUBMISSION_WIDTHS,
                      (s.cells() for s in c.submissions))
         after(SHEET_SUBMISSIONS)

@@ -23,9 +23,11 @@ from malark.core.contract import (
     OVERVIEW_SUMMARY_HEADERS,
     SUBMISSION_STATUS_MISSING,
     SUBMISSION_STATUS_NOT_READ,
+    TREND_COLUMN,
     Period,
 )
 from malark.core.model import GoalModel, KfGoal
+from malark.merge.history import trend_rules
 from malark.merge.rollup import (
     NOT_ADDRESSED,
     assessment_code,
@@ -150,11 +152,11 @@ def _write_legend(ws, styles: Styles, r: int) -> int:
             ws.merge_range(r, 0, r, 1, code, _legend_format(styles, code))
         else:
             write_value(ws, styles, r, 0, code, _legend_format(styles, code))
-        ws.write_string(r, 2, text, styles.plain)
+        ws.write_string(r, 2, text, styles.wrap)
     icon_rule(ws, first, r, 0)
     r += 1
     ws.set_row(r, row_height(wrapped_lines(RULE_TEXT, MATRIX_WIDTHS[2])))
-    ws.write_string(r, 2, RULE_TEXT, styles.plain)
+    ws.write_string(r, 2, RULE_TEXT, styles.wrap)
     return r + 1
 
 
@@ -162,9 +164,10 @@ def _write_kf_indicators(ws, styles: Styles, r: int, kf_rows: list[list[Any]], m
                          absent: dict[str, str]) -> int:
     ws.write_string(r, 0, MODEL_KF_INDIKATORER.name, styles.section)
     spec = COMMITTEE_INDIKATORER
-    headers = [spec.column(f).header for f in (
-        "id", "goal_id", "name", "unit", "baseline", "target", "outcome", "light")]
-    ws.set_row(r + 1, header_height(headers, [*MATRIX_WIDTHS, COMMITTEE_WIDTH, COMMITTEE_WIDTH]))
+    headers = [*(spec.column(f).header for f in (
+        "id", "goal_id", "name", "unit", "baseline", "target", "outcome", "light")),
+        TREND_COLUMN.header]
+    ws.set_row(r + 1, header_height(headers, [*MATRIX_WIDTHS, *(COMMITTEE_WIDTH for _ in range(3))]))
     write_header(ws, styles, headers, row=r + 1)
     coordinator = {g.id: g.coordinator for g in model.kf_goals}
     first = r + 2
@@ -172,11 +175,12 @@ def _write_kf_indicators(ws, styles: Styles, r: int, kf_rows: list[list[Any]], m
         ws.set_row(first + offset, row_height(wrapped_lines(row[2], MATRIX_WIDTHS[2])))
         status = absent.get(coordinator.get(row[1], ""))
         for column, value in enumerate(row):
-            fmt = styles.light if column == 7 else styles.text
+            fmt = styles.light if column == 7 else styles.centre if column == 8 else styles.text
             if status and column == 6 and value is None:
                 value, fmt = status, styles.absent
             write_value(ws, styles, first + offset, column, value, fmt)
     icon_rule(ws, first, first + len(kf_rows) - 1, 7)
+    trend_rules(ws, first, first + len(kf_rows) - 1, 8, styles.workbook)
     return first + len(kf_rows)
 
 
@@ -201,9 +205,9 @@ def _write_kf_actions(ws, styles: Styles, r: int, model: GoalModel, reports: dic
         analysis, actions = kf_row_value(row, "analysis"), kf_row_value(row, "actions")
         ws.set_row(number, row_height(max(wrapped_lines(analysis, MATRIX_WIDTHS[2]),
                                           wrapped_lines(actions, actions_width))))
-        write_value(ws, styles, number, 0, goal.id)
+        write_value(ws, styles, number, 0, goal.id, styles.text)
         write_value(ws, styles, number, 1, kf_row_value(row, "assessment"), styles.centre)
-        write_value(ws, styles, number, 2, analysis)
+        write_value(ws, styles, number, 2, analysis, styles.text)
         ws.merge_range(number, 3, number, last_col, actions, styles.text)
     assessment_fill_rules(ws, styles, first, first + len(deviating) - 1, 1)
     return first + len(deviating)

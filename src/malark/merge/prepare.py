@@ -21,14 +21,17 @@ from malark.core.contract import (
     COMMITTEE_DATA_SHEETS,
     COMMITTEE_INDIKATORER,
     CONSOLIDATED_DATA_SHEETS,
+    TREND_COLUMN,
     Direction,
     Kind,
     Period,
 )
 from malark.core.findings import rule
+from malark.core.history import History
 from malark.core.lights import indicator_light
 from malark.core.model import GoalModel
 from malark.core.swedish import number_from_cell
+from malark.merge.history import indicator_trend
 from malark.validate.checks.values import typed_value
 from malark.validate.ids import AssignedId, assign_ids, is_data_row
 from malark.validate.submission import FileReport, Submission
@@ -97,14 +100,15 @@ def committee_rows(submission: Submission, assigned: list[AssignedId],
     read, except that a number, year or date typed as text is written as the value D011
     reported (`typed_value`; the committee's own file is untouched) and a dropdown value
     or id without surrounding spaces; an empty Id gets its assigned id; `Trafikljus` is
-    the light code (SPEC 5)."""
+    the light code (SPEC 5); an `Indikatorer` row has its trend against the history's
+    previous year (SPEC 9); `Från period` stays empty (the row is this period's)."""
     committee = submission.committee_id
     new_ids = {(a.sheet, a.row): a.new_id for a in assigned}
     result: dict[str, list[list[Any]]] = {}
     for spec, consolidated in zip(COMMITTEE_DATA_SHEETS, CONSOLIDATED_DATA_SHEETS, strict=True):
         table = submission.tables.get(spec.name)
         kinds = [(c.field, c.kind if c.kind in _TYPED else None) for c in spec.columns]
-        after = [None] * (len(consolidated.columns) - len(spec.columns) - 1)  # `Från period`
+        after = [None] * (len(consolidated.columns) - len(spec.columns) - 1)  # Trend, Från period
         id_at = 1 + spec.index("id")
         sheet_rows: list[list[Any]] = []
         for row in table.rows if table else ():
@@ -119,12 +123,17 @@ def committee_rows(submission: Submission, assigned: list[AssignedId],
             sheet_rows.append(values)
         result[spec.name] = sheet_rows
     light = 1 + COMMITTEE_INDIKATORER.index("light")
-    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("baseline", "target", "outcome", "direction")}
+    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("id", "baseline", "target", "outcome", "direction")}
+    history = History(model.indicator_values)
     for values in result[COMMITTEE_INDIKATORER.name]:
         values[light] = _light(values, at, model.settings.yellow_threshold)
+        values[_TREND_AT] = indicator_trend(history, model.budget_year, values[at["id"]],
+                                            values[at["outcome"]], values[at["direction"]])
     return result
 
 
+_TREND_AT = next(s for s in CONSOLIDATED_DATA_SHEETS
+                 if s.name == COMMITTEE_INDIKATORER.name).index(TREND_COLUMN.field)
 _TYPED = frozenset({Kind.NUMBER, Kind.YEAR, Kind.DATE, Kind.CHOICE, Kind.ID, Kind.GOAL_REF})
 """Kinds whose text `typed_value` may change; other columns are written as read."""
 

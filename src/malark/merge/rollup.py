@@ -27,7 +27,9 @@ from malark.core.contract import (
     LIGHT_RED,
     Assessment,
 )
+from malark.core.history import History
 from malark.core.model import GoalModel
+from malark.merge.history import indicator_trend
 
 __all__ = ["NOT_ADDRESSED", "assessment_code", "coordinator_reports", "deviation_rows",
            "goal_lights", "kf_indicator_rows", "summary_rows", "worst"]
@@ -104,8 +106,8 @@ def kf_row_value(row: list[Any] | None, field: str) -> Any:
 
 
 def kf_indicator_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> list[list[Any]]:
-    """Id, Mål, Indikator, Enhet, Utgångsvärde, Målvärde, Utfall, Trafikljus per KF indicator;
-    outcome and light from the coordinating committee's row (else any committee's)."""
+    """Id, Mål, Indikator, Enhet, Utgångsvärde, Målvärde, Utfall, Trafikljus, Trend per KF
+    indicator; outcome and light from the coordinating committee's row (else any committee's)."""
     sheet = COMMITTEE_INDIKATORER.name
     r_id, r_out, r_light = (_index(sheet, f) for f in ("id", "outcome", "light"))
     coordinator = {g.id: g.coordinator for g in model.kf_goals}
@@ -114,11 +116,13 @@ def kf_indicator_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> lis
     for row in rows[sheet]:
         if row[r_id] in owner and (row[r_id] not in reported or row[0] == owner[row[r_id]]):
             reported[row[r_id]] = row
+    history = History(model.indicator_values)
     result = []
     for ind in model.kf_indicators:
         row = reported.get(ind.id)
         outcome, light = (row[r_out], row[r_light]) if row else (None, None)
-        result.append([ind.id, ind.goal_id, ind.name, ind.unit, ind.baseline, ind.target, outcome, light])
+        result.append([ind.id, ind.goal_id, ind.name, ind.unit, ind.baseline, ind.target, outcome, light,
+                       indicator_trend(history, model.budget_year, ind.id, outcome, ind.direction.value)])
     return result
 
 

@@ -25,9 +25,9 @@ from malark.core.contract import (
 )
 from malark.xlsx.sheet_layout import BOLD_CHARS_PER_WIDTH, chars_on_a_line, wrapped_lines
 
-__all__ = ["ICON_SET", "LINE_HEIGHT", "Styles", "assessment_fill_rules", "chars_on_a_line", "column_width",
-           "header_height", "icon_rule", "light_rules", "row_height", "wrapped_lines",
-           "write_header", "write_value"]
+__all__ = ["ICON_SET", "LINE_HEIGHT", "Styles", "assessment_fill_rules", "chars_on_a_line",
+           "column_width", "header_height", "icon_rule", "light_rules", "row_height", "value_writer",
+           "wrapped_lines", "write_header", "write_value"]
 
 ICON_SET = {
     "type": "icon_set",
@@ -62,7 +62,8 @@ class Styles:
         self.title = add({"bold": True, "font_size": 16})
         self.subtitle = add({"italic": True, "font_color": "#404040"})
         self.section = add({"bold": True, "font_size": 12})
-        self.plain = add({"valign": "top", "text_wrap": True})
+        self.wrap = add({"valign": "top", "text_wrap": True})
+        """Wrapped text outside a table (a legend, an explanation)."""
         self.text = add(_BODY)
         self.centre = add({**_BODY, "align": "center"})
         self.light = add({**_BODY, "align": "center", "valign": "vcenter"})
@@ -79,6 +80,16 @@ class Styles:
         """A committee without a merged file: `Saknas` / `Ej inläst` in its cells."""
         self.fills = {a: add({"bg_color": bg, "font_color": fg}) for a, (bg, fg) in FILLS.items()}
 
+    def cell(self, value: Any):
+        """The bordered, top-aligned table format for `value` (dates keep a date format)."""
+        kind = type(value)
+        if kind is datetime:
+            plain = value.hour == value.minute == value.second == value.microsecond == 0
+            return self.date if plain else self.datetime
+        if kind is date:
+            return self.date
+        return self.time if kind is time or kind is timedelta else self.text
+
     def for_column(self, column: Column):
         """The format of a data cell in `column` (values of another type, such as a date,
         get theirs in `write_value`)."""
@@ -93,19 +104,19 @@ def write_header(ws, styles: Styles, headers: Sequence[str], row: int = 0) -> No
 
 
 def write_value(ws, styles: Styles, row: int, column: int, value: Any, fmt=None) -> None:
-    """Write `value` by its type with `fmt` (default: a bordered, top-aligned table cell);
-    text is always text, never a formula, URL or number. An empty value with a format is
-    a bordered blank cell."""
+    """Write `value` by its type with `fmt` (a table cell passes `styles.text` or the like);
+    text is always text, never a formula, URL or number. An empty value is written only
+    with a format, as a blank cell that keeps the table's borders."""
     kind = type(value)
-    cell = styles.text if fmt is None else fmt
     if value is None:
-        ws.write_blank(row, column, None, cell)
+        if fmt is not None:
+            ws.write_blank(row, column, None, fmt)
     elif kind is str:
-        ws.write_string(row, column, value, cell)
+        ws.write_string(row, column, value, fmt)
     elif kind is bool:
-        ws.write_boolean(row, column, value, cell)
+        ws.write_boolean(row, column, value, fmt)
     elif kind is float or kind is int:
-        ws.write_number(row, column, value, cell)
+        ws.write_number(row, column, value, fmt)
     elif kind is datetime:
         plain = value.hour == value.minute == value.second == value.microsecond == 0
         ws.write_datetime(row, column, value, fmt or (styles.date if plain else styles.datetime))
@@ -114,7 +125,26 @@ def write_value(ws, styles: Styles, row: int, column: int, value: Any, fmt=None)
     elif kind is time or kind is timedelta:
         ws.write_datetime(row, column, value, fmt or styles.time)
     else:
-        ws.write_string(row, column, str(value), cell)
+        ws.write_string(row, column, str(value), fmt)
+
+
+def value_writer(ws, styles: Styles):
+    """`write(row, column, value, fmt=None)` like `write_value`, through xlsxwriter's
+    row/column entry points without the A1-notation wrapper (much faster for many cells;
+    the public methods are the fallback if a release renames them)."""
+    write_string = getattr(ws, "_write_string", ws.write_string)
+    write_number = getattr(ws, "_write_number", ws.write_number)
+
+    def write(row: int, column: int, value: Any, fmt=None) -> None:
+        kind = type(value)
+        if kind is str:
+            write_string(row, column, value, fmt)
+        elif kind is float or kind is int:
+            write_number(row, column, value, fmt)
+        elif value is not None:
+            write_value(ws, styles, row, column, value, fmt)
+
+    return write
 
 
 LINE_HEIGHT = 15.0

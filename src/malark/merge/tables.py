@@ -71,9 +71,9 @@ def write_rows(ws, styles: Styles, spec: SheetSpec, rows: Iterable[Sequence[Any]
             elif value is None:
                 write_blank(number, column, None, fmt)
             else:
-                write_value(ws, styles, number, column, value)
+                write_value(ws, styles, number, column, value, styles.cell(value))
         for column in range(count, len(row)):  # a row longer than the layout loses nothing
-            write_value(ws, styles, number, column, row[column])
+            write_value(ws, styles, number, column, row[column], styles.cell(row[column]))
     return number
 
 
@@ -107,7 +107,7 @@ def write_plain(ws, styles: Styles, headers: Sequence[str], widths: Sequence[flo
         if lines > 1:
             ws.set_row(number, row_height(lines))
         for column, value in enumerate(row):
-            write_value(ws, styles, number, column, value)
+            write_value(ws, styles, number, column, value, styles.cell(value))
     ws.autofilter(0, 0, max(number, 1), len(headers) - 1)
     if printed:
         ws.print_area(0, 0, max(number, 1), len(headers) - 1)

@@ -16,6 +16,7 @@ from malark.core.contract import (
     DEADLINE_FIELD,
     DIRECTIONS,
     KOMMUN_FIELDS,
+    MODEL_INDIKATORVARDEN,
     MODEL_INSTALLNINGAR,
     MODEL_KF_INDIKATORER,
     MODEL_KF_MAL,
@@ -27,61 +28,23 @@ from malark.core.contract import (
     SETTING_YELLOW_THRESHOLD,
     SHEET_META,
     Direction,
-    SheetSpec,
 )
 from malark.core.errors import ModelError
 from malark.core.model import Committee, GoalModel, Indicator, KfGoal, Settings
-from malark.core.swedish import format_date, format_number, parse_date, parse_number
+from malark.core.swedish import format_date, format_number, parse_date
+from malark.xlsx.indicator_values import read_indicator_values, write_indicator_values
+from malark.xlsx.model_sheets import Problems as _Problems
+from malark.xlsx.model_sheets import add_sheet as _sheet
+from malark.xlsx.model_sheets import list_validation as _list_validation
+from malark.xlsx.model_sheets import number as _number
+from malark.xlsx.model_sheets import required_text as _required_text
+from malark.xlsx.model_sheets import year as _year
 from malark.xlsx.sheets import UnreadableWorkbook, read_raw_workbook
 from malark.xlsx.table import Cell, Row, Table, build_table
 
 __all__ = ["read_model", "write_model"]
 
-_MIN_YEAR, _MAX_YEAR = 1900, 2200
 _KOMMUNKOD = re.compile(r"\d{4}")
-
-
-class _Problems:
-    """Collects Swedish problem lines that name sheet and cell."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def add(self, cell: Cell | None, sheet: str, message: str) -> None:
-        where = f"bladet {sheet}" + (f", cell {cell.address}" if cell else "")
-        self.lines.append(f"{where}: {message}")
-
-
-def _number(cell: Cell | None, sheet: str, label: str, problems: _Problems) -> float | None:
-    if cell is None or cell.is_empty:
-        return None
-    if isinstance(cell.value, bool):
-        problems.add(cell, sheet, f"{label} ska vara ett tal, inte {cell.value}.")
-        return None
-    if isinstance(cell.value, int | float):
-        return float(cell.value)
-    value = parse_number(str(cell.value))
-    if value is None:
-        problems.add(cell, sheet, f"{label} ska vara ett tal men är \"{cell.value}\".")
-    return value
-
-
-def _year(cell: Cell | None, sheet: str, label: str, problems: _Problems) -> int | None:
-    value = _number(cell, sheet, label, problems)
-    if value is None:
-        return None
-    if not value.is_integer() or not _MIN_YEAR <= value <= _MAX_YEAR:
-        problems.add(cell, sheet, f"{label} ska vara ett årtal (t.ex. 2027) men är {cell.text}.")
-        return None
-    return int(value)
-
-
-def _required_text(row: Row, field: str, sheet: str, label: str, problems: _Problems) -> str:
-    text = row.text(field)
-    if not text:
-        problems.add(row.cell(field), sheet, f"{label} saknas.")
-        return ""
-    return text
 
 
 def _tables(path: Path, problems: _Problems) -> dict[str, Table]:
@@ -110,6 +73,11 @@ def _tables(path: Path, problems: _Problems) -> dict[str, Table]:
             for header in table.missing:
                 problems.add(None, spec.name, f"kolumnen \"{header}\" saknas i rad 1.")
             tables[spec.name] = table
+        optional = MODEL_INDIKATORVARDEN
+        if optional.name in raw.sheet_names:
+            tables[optional.name] = build_table(optional, raw.rows(optional.name))
+            for header in tables[optional.name].missing:
+                problems.add(None, optional.name, f"kolumnen \"{header}\" saknas i rad 1.")
     finally:
         raw.close()
     return tables
@@ -336,44 +304,29 @@ def read_model(path: Path | str) -> GoalModel:
     goal_ids = {r.text("id") for r in tables[MODEL_KF_MAL.name] if r.text("id")}
     indicators = _read_kf_indicators(tables[MODEL_KF_INDIKATORER.name], goal_ids, problems)
     settings = _read_settings(tables[MODEL_INSTALLNINGAR.name], problems)
+    history = _read_history(tables, goal_ids, problems)
     if problems.lines:
         raise ModelError(path.name, problems.lines)
     return GoalModel(committees=tuple(committees), kf_goals=tuple(goals),
-                     kf_indicators=tuple(indicators), settings=settings, **kommun)
+                     kf_indicators=tuple(indicators), settings=settings,
+                     indicator_values=tuple(history), **kommun)
+
+
+def _read_history(tables: dict[str, Table], goal_ids: set[str], problems: _Problems) -> list:
+    """The optional `Indikatorvärden` (SPEC 9), checked against the ids the model has."""
+    table = tables.get(MODEL_INDIKATORVARDEN.name)
+    if table is None:
+        return []
+    return read_indicator_values(
+        table, problems=problems, kf_goals=goal_ids,
+        kf_indicators={r.text("id") for r in tables[MODEL_KF_INDIKATORER.name] if r.text("id")},
+        committees={r.text("id") for r in tables[MODEL_NAMNDER.name] if r.text("id")})
 
 
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
 # openpyxl is imported only when writing: reading (validate, the ribbon button) must start fast.
-
-
-def _sheet(workbook, spec: SheetSpec, rows: list[list[Any]]):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    ws = workbook.create_sheet(spec.name)
-    ws.append(list(spec.headers))
-    for row in rows:
-        ws.append(row)
-    for index, column in enumerate(spec.columns, start=1):
-        letter = spec.letter(column.field)
-        ws.column_dimensions[letter].width = column.width
-        ws.cell(1, index).fill = PatternFill("solid", fgColor="1F4E78")
-        ws.cell(1, index).font = Font(bold=True, color="FFFFFF")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
-    ws.freeze_panes = "A2"
-    return ws
-
-
-def _list_validation(ws, values: tuple[str, ...], cells: str) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
-    dv.add(cells)
-    ws.add_data_validation(dv)
 
 
 def write_model(model: GoalModel, path: Path | str) -> Path:
@@ -417,6 +370,8 @@ def write_model(model: GoalModel, path: Path | str) -> Path:
     _sheet(workbook, MODEL_INSTALLNINGAR, [
         [SETTING_YELLOW_THRESHOLD, model.settings.yellow_threshold],
     ])
+    if model.indicator_values:
+        write_indicator_values(workbook, model.indicator_values)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
