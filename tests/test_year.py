@@ -207,3 +207,13 @@ def test_the_cli_warns_and_the_json_names_what_was_carried(year, tmp_path):
     assert document["carried"] == {MISSING_IN_T1: "Plan 2027"}
     assert document["row_counts"]["Nämndmål"]["carried"] == 3
     assert all(counts["match"] for counts in document["row_counts"].values())
+
+
+def test_the_report_leaves_rows_carried_from_earlier_out(year):
+    from malark.report.source import read_source
+
+    source = read_source(year["T1"])
+    committees = {r.text("committee") for r in [*source.goal_rows, *source.indicator_rows,
+                                                 *source.activity_rows]}
+    assert MISSING_IN_T1 not in committees and "BUN" in committees
+    assert source.statuses[MISSING_IN_T1] == "Saknas"
