@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= malark-demo
 
-.PHONY: demo test lint bench docs libreoffice chromium node web apt clean
+.PHONY: demo test lint bench docs libreoffice chromium node web apt addin clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 ## demo: create .venv, install malark and run the whole round trip on the example
 demo: $(VENV)/.installed
 	$(BIN)/malark demo $(DEMO_DIR)
+
+## addin: install the excel extra (xlwings) and build malark.xlam in this folder
+addin: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[excel]"
+	$(BIN)/malark addin build -o .
 
 WEB_DIR   ?= build/web
 export MALARK_WEB_CACHE ?= $(CURDIR)/build/web-cache

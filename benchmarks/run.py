@@ -155,7 +155,7 @@ def bench_merge(root: Path) -> None:
     print(f"  kontroll: en nämndfil validerar med slutkod {check.code} (0 = inga fel)")
     commands = {
         "merge": [PYTHON, "-m", "malark", "merge", str(inbox), "--model", str(model), "-o",
-                  str(root / "merge.xlsx"), "--format", "json"],
+                  str(root / "merge.xlsx"), "--format", "json", "--force"],
         "pandas": [PYTHON, "-c", PANDAS_SCRIPT, str(inbox), str(root / "pandas.xlsx"), *DATA_SHEETS],
         "floor": [PYTHON, "-c", FLOOR_SCRIPT, str(inbox), str(root / "floor.xlsx"), *DATA_SHEETS],
     }

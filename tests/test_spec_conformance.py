@@ -182,8 +182,10 @@ def test_validate_json_of_many_files_is_one_document_and_nothing_else(filled_fil
     for i in range(cli_module.PROGRESS_MIN_FILES + 1):
         shutil.copy(filled_files["plan"], folder / f"bun{i}.xlsx")
     result = CliRunner().invoke(cli, ["validate", str(folder), "--format", "json"])
-    assert result.exit_code == 0
-    assert len(json.loads(result.stdout)["files"]) == cli_module.PROGRESS_MIN_FILES + 1
+    assert result.exit_code == 1  # copies of one committee's file: S011 on each
+    files = json.loads(result.stdout)["files"]
+    assert len(files) == cli_module.PROGRESS_MIN_FILES + 1
+    assert all(f["findings"][0]["code"] == "S011" for f in files)
     assert result.stderr == ""
 
 

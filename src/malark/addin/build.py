@@ -60,8 +60,10 @@ def template_path() -> Path:
     spec = importlib.util.find_spec("xlwings")
     if spec is None or not spec.submodule_search_locations:
         raise InputError(
-            "Tillägget byggs från xlwings mall, men xlwings är inte installerat. Kör "
-            "pip install \"malark[excel]\" och försök igen."
+            "Tillägget byggs från xlwings mall, men xlwings är inte installerat (det ingår "
+            "i malarks extra excel, som make demo inte installerar). Kör pip install "
+            "\"malark[excel]\" – i en kopia av källkoden .venv/bin/pip install -e \".[excel]\" "
+            "eller make addin – och försök igen."
         )
     path = Path(next(iter(spec.submodule_search_locations))) / TEMPLATE_NAME
     if not path.is_file():

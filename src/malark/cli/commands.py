@@ -112,6 +112,9 @@ def demo_command(directory: Path) -> None:
     click.echo(f"Klart. Sammanställningen finns i: {result.final_output.resolve()}")
 
 
+PERIOD_CHOICE = click_sv.Choice(PERIODS, case_sensitive=False)
+"""`Plan`, `T1`, `T2`, `Helår`, typed in any case."""
+
 PROGRESS_MIN_FILES = 5
 """A progress bar (on a terminal) only for runs of at least this many files."""
 
@@ -150,11 +153,11 @@ class _ProgressBar:
 @click.option("-o", "--output", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Mappen där arbetsböckerna skrivs.")
-@click.option("--period", type=click.Choice(PERIODS, case_sensitive=False), default="Plan", show_default=True,
+@click.option("--period", type=PERIOD_CHOICE, default="Plan", show_default=True,
               help="Perioden arbetsböckerna gäller.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
-              help="Sammanställningen från en tidigare period: mål, id:n, indikatorer, "
-                   "aktiviteter och utfall förs över.")
+              help="Sammanställningen från en tidigare period (i år, eller förra årets inför "
+                   "Plan): mål, id:n, indikatorer, aktiviteter och utfall förs över.")
 @click.option("--namnd", "committees", multiple=True, metavar="ID",
               help="Bara dessa nämnder: --namnd BUN --namnd SN eller --namnd BUN,SN. "
                    "Standard: alla nämnder.")
@@ -171,8 +174,10 @@ def generate_command(model: Path, out_dir: Path, period: str, previous: Path | N
 
         written = api.generate(model, out_dir, period=period, previous=previous,
                                committees=list(committees) or None, force=force,
-                               progress=progress)
-    click.echo(f"{len(written)} arbetsböcker skrivna i {out_dir}.")
+                               progress=progress,
+                               warn=lambda message: click.echo(f"Varning: {message}", err=True))
+    count = "1 arbetsbok skriven" if len(written) == 1 else f"{len(written)} arbetsböcker skrivna"
+    click.echo(f"{count} i {out_dir}.")
 
 
 def _console():
@@ -186,7 +191,7 @@ def _console():
                 metavar="FILE...")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Målmodellen: kontrollera också mot den (kommun, år, KF-mål, adressering).")
-@click.option("--period", type=click.Choice(PERIODS, case_sensitive=False),
+@click.option("--period", type=PERIOD_CHOICE,
               help="Perioden som arbetsböckerna ska gälla (annars fel S004).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: tabell per fil; json: ett JSON-dokument på stdout.")
@@ -244,19 +249,26 @@ def rules_command(output_format: str) -> None:
               type=click.Path(dir_okay=False, path_type=Path), help="Målmodellen.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Sammanställningen som skrivs (.xlsx).")
-@click.option("--period", type=click.Choice(PERIODS, case_sensitive=False),
+@click.option("--period", type=PERIOD_CHOICE,
               help="Perioden som sammanställs (annars perioden i de inskickade filerna).")
 @click.option("--skip-invalid", is_flag=True,
               help="Sammanställ ändå och lista filer med fel som Ej inlästa.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sammanställningen från perioden före: nämnder utan inläst fil behåller "
+                   "sina senast kända mål, indikatorer och aktiviteter därifrån.")
+@click.option("--force", is_flag=True,
+              help="Ersätt en tidigare sammanställning med samma namn.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: tabell per fil; json: ett JSON-dokument på stdout.")
 @click.pass_context
 @json_on_failure
 def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path, out: Path,
-                  period: str | None, skip_invalid: bool, output_format: str) -> None:
+                  period: str | None, skip_invalid: bool, previous: Path | None, force: bool,
+                  output_format: str) -> None:
     """Kontrollera de inskickade arbetsböckerna och sammanställ dem till en arbetsbok.
 
     Finns fel i någon fil skrivs ingenting (slutkod 1), om inte --skip-invalid anges.
+    Finns utfilen redan skrivs den inte över utan --force (slutkod 2).
     """
     import json
 
@@ -264,7 +276,8 @@ def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path
 
     with _ProgressBar() as progress:
         result = api.merge(list(inputs), model_path=model_path, out=out, period=period,
-                           skip_invalid=skip_invalid, progress=progress)
+                           skip_invalid=skip_invalid, progress=progress, previous=previous,
+                           force=force)
     if output_format == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -370,6 +383,9 @@ def web_serve_command(directory: Path, port: int) -> None:
         server.serve_forever()
     finally:
         server.server_close()
+
+
+click_sv.swedish_usage(cli)
 
 
 def main() -> None:

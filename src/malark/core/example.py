@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from malark.core.contract import Direction, Perspective
+from malark.core.contract import Direction, Period, Perspective
 from malark.core.model import Committee, GoalModel, Indicator, IndicatorValue, KfGoal, Settings
 
 __all__ = ["example_model"]
@@ -102,6 +102,10 @@ def example_model(budget_year: int = 2027) -> GoalModel:
         vision="Sjöberga – den mänskliga tillväxtkommunen, där du förverkligar dina drömmar "
                "och tar ansvar tillsammans med andra.",
         deadline=date(budget_year, 5, 15),
+        period_deadlines={Period.PLAN: date(budget_year - 1, 11, 30),
+                          Period.T1: date(budget_year, 5, 15),
+                          Period.T2: date(budget_year, 9, 15),
+                          Period.HELAR: date(budget_year + 1, 1, 31)},
         committees=COMMITTEES,
         kf_goals=goals,
         kf_indicators=indicators,

@@ -113,12 +113,19 @@ class GoalModel(_Frozen):
     budget_year: int
     vision: str
     deadline: date | None = None
+    """`Sista inlämningsdag`: the default deadline."""
+    period_deadlines: dict[Period, date] = Field(default_factory=dict)
+    """`Sista inlämningsdag T1` …: a period's own deadline, where the model sets one."""
     committees: tuple[Committee, ...]
     kf_goals: tuple[KfGoal, ...]
     kf_indicators: tuple[Indicator, ...] = ()
     settings: Settings = Settings()
     indicator_values: tuple[IndicatorValue, ...] = ()
     """The history of `Indikatorvärden` (SPEC 9); not part of the decided content."""
+
+    def deadline_for(self, period: Period) -> date | None:
+        """The period's own deadline, else the default one (None when neither is set)."""
+        return self.period_deadlines.get(period, self.deadline)
 
     def committee(self, committee_id: str) -> Committee:
         for c in self.committees:

@@ -122,6 +122,7 @@ def format_readable(value: float, *, decimals: int = 6) -> str:
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                   r"(?:z|[+-]\d{2}:?\d{2})?)?", re.ASCII)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
+_YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})", re.ASCII)
 _DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/. ]\s*|\s+)(\d{4})", re.ASCII)
 _DAY_MONTH_NAME = re.compile(r"(\d{1,2})\s*([a-zåäö]+)\.?\s+(\d{4})", re.ASCII)
 _EXCEL_DAY_ONE = date(1899, 12, 31)
@@ -138,7 +139,8 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 def parse_date(value: object) -> date | None:
     """A date from a cell value: date/datetime cells, Excel serials, and text such as
-    `2026-03-31`, `20260331`, `31/3 2026`, `31/3/2026`, `31.3.2026`, `31 mars 2026`.
+    `2026-03-31`, `2026/3/31`, `2026.03.31`, `20260331`, `31/3 2026`, `31/3/2026`,
+    `31.3.2026`, `31 mars 2026`.
 
     Returns None when the value is not a date. Never raises.
     """
@@ -164,6 +166,8 @@ def parse_date(value: object) -> date | None:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
     if m := _COMPACT.fullmatch(s):
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _YMD.fullmatch(s):
+        return _safe_date(int(m[1]), int(m[3]), int(m[4]))
     if m := _DMY.fullmatch(s):
         return _safe_date(int(m[3]), int(m[2]), int(m[1]))
     if (m := _DAY_MONTH_NAME.fullmatch(s)) and m[2] in MONTHS:

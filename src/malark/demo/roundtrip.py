@@ -77,7 +77,8 @@ def _round(paths: api.ProjectPaths, model: GoalModel, period: Period, previous: 
         report("   Nämnderna rättar det som Validera visade och skickar in igen:")
         _summarise(api.validate_files(fixed, model_path=paths.model, period=period.value), report)
     out = paths.consolidated / f"sammanstallning_{model.budget_year}_{period.value}.xlsx"
-    result = api.merge([returned], model_path=paths.model, out=out, period=period.value)
+    result = api.merge([returned], model_path=paths.model, out=out, period=period.value,
+                       previous=previous)
     if result.output is None:  # the simulated controllers left an error: say so, never "Klart"
         raise MalarkError(f"Demon stannade: sammanställningen för {period.value} skrevs inte, "
                           f"{result.errors} fel finns kvar i de inskickade filerna i {returned}.")

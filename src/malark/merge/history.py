@@ -33,17 +33,16 @@ from malark.core.contract import (
     HISTORY_TAIL_HEADERS,
     SOURCE_COMMITTEE,
     SOURCE_KOLADA,
-    TREND_COLUMN,
     Direction,
     Period,
 )
 from malark.core.history import TREND_BETTER, TREND_SAME, TREND_WORSE, History, trend
 from malark.core.model import GoalModel
 from malark.core.swedish import number_from_cell
-from malark.merge.style import LINE_HEIGHT, Styles, text_lines, value_writer, write_value
+from malark.merge.style import LINE_HEIGHT, Styles, value_writer, wrapped_lines, write_value
 
-__all__ = ["HistoryRow", "end_trend_column", "history_rows", "indicator_trend", "start_trend_column",
-           "trend_rules", "write_history", "write_history_sheets"]
+__all__ = ["HistoryRow", "end_trend_column", "history_rows", "indicator_trend", "trend_rules",
+           "write_history", "write_history_sheets"]
 
 _I = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in
       ("id", "goal_id", "name", "unit", "direction", "outcome")}
@@ -220,7 +219,7 @@ def write_history(ws, styles: Styles, model: GoalModel, period: Period,
         notes = "\n".join(f"{year}: {text}" for year, text in row.notes)
         sources = _source_text(row)
         texts = (row.name, sources, notes)
-        lines = max(text_lines(t, widths[i]) for t, i in zip(texts, wrapped, strict=True))
+        lines = max(wrapped_lines(t, widths[i]) for t, i in zip(texts, wrapped, strict=True))
         if lines > 1:
             ws.set_row(number, LINE_HEIGHT * lines)
         for column, value in enumerate((row.indicator_id, row.goal_id, row.name, row.unit, row.direction,
@@ -261,16 +260,10 @@ def write_history_sheets(history_ws, trends_ws, styles: Styles, model: GoalModel
 
 
 _TREND_AT = len(COMMITTEE_INDIKATORER.columns) + 1
-"""The trend column of the consolidated `Indikatorer`: after `Nämnd` and SPEC 3's columns."""
-
-
-def start_trend_column(ws, styles: Styles) -> None:
-    """Header and width of `Indikatorer`'s trend column (before any row is written)."""
-    ws.set_column(_TREND_AT, _TREND_AT, TREND_COLUMN.width, styles.centre)
-    ws.write_string(0, _TREND_AT, TREND_COLUMN.header, styles.header)
+"""The trend column of the consolidated `Indikatorer`: after `Nämnd` and SPEC 3's columns
+(`contract.CONSOLIDATED_DATA_SHEETS` lays it out; `Från period` follows it)."""
 
 
 def end_trend_column(ws, styles: Styles, last: int) -> None:
-    """The filter over every column and the arrows' colours, after the last row."""
-    ws.autofilter(0, 0, max(last, 1), _TREND_AT)
+    """The arrows' colours in `Indikatorer`'s trend column, after the last row."""
     trend_rules(ws, 1, last, _TREND_AT, styles.workbook)

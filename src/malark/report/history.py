@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from malark.core.contract import (
+    CARRIED_FROM_COLUMN,
     COMMITTEE_INDIKATORER,
     CONSOLIDATED_DATA_SHEETS,
     PERIODS,
@@ -117,6 +118,8 @@ def history_from_previous(paths: Sequence[Path | str], current: WorkbookMeta,
         _check_earlier(earlier.path.name, earlier.meta, current, current_file)
         for row in earlier.tables[_INDICATORS.name].rows:
             value = number_from_cell(row.value("outcome"))
+            if row.text(CARRIED_FROM_COLUMN.field):
+                continue  # an earlier period's row carried along: not this period's outcome
             if row.text("id") and value is not None:
                 history.add(row.text("id"), HistoryPoint(earlier.meta.budgetår, earlier.meta.period.value,
                                                          value))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from malark.core.contract import (
+    CARRIED_FROM_COLUMN,
     COMMITTEE_AKTIVITETER,
     COMMITTEE_INDIKATORER,
     COMMITTEE_KF_MAL,
@@ -45,12 +46,18 @@ def read_source(path: Path | str) -> ReportSource:
     return ReportSource(
         path=workbook.path, meta=workbook.meta,
         kf_rows=tables[COMMITTEE_KF_MAL.name].rows,
-        goal_rows=tables[COMMITTEE_NAMNDMAL.name].rows,
-        indicator_rows=tables[COMMITTEE_INDIKATORER.name].rows,
-        activity_rows=tables[COMMITTEE_AKTIVITETER.name].rows,
+        goal_rows=_this_period(tables[COMMITTEE_NAMNDMAL.name].rows),
+        indicator_rows=_this_period(tables[COMMITTEE_INDIKATORER.name].rows),
+        activity_rows=_this_period(tables[COMMITTEE_AKTIVITETER.name].rows),
         statuses=_statuses(tables[SUBMISSIONS.name].rows),
         history_rows=workbook.raw.get(SHEET_HISTORY, []),
     )
+
+
+def _this_period(rows: list[Row]) -> list[Row]:
+    """The rows submitted this period: rows `merge --previous` carried from an earlier
+    period for a committee without a merged file (`Från period`) are not its report."""
+    return [row for row in rows if not row.text(CARRIED_FROM_COLUMN.field)]
 
 
 def _statuses(rows: list[Row]) -> dict[str, str]:

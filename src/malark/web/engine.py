@@ -24,7 +24,7 @@ from malark.validate.annotate import FILL_COLOURS, annotate_workbook
 from malark.validate.render import workbook_summary
 from malark.validate.result_sheet import result_rows
 from malark.validate.submission import FileReport
-from malark.validate.validation import validate_workbook_data
+from malark.validate.validation import flag_duplicates, validate_workbook_data
 from malark.xlsx.model_io import read_model
 from malark.xlsx.reader import read_workbook
 
@@ -73,6 +73,16 @@ def validate_file(name: str) -> str:
     report = validate_workbook_data(read_workbook(name), model=_Session.model)
     _Session.reports[name] = report
     return json.dumps(report.to_dict(), ensure_ascii=False)
+
+
+def duplicates() -> str:
+    """After every file is validated: S011 for the files of this session that share a
+    committee and period, as `malark validate` adds it. JSON `{name: report}` of the files
+    whose report changed (the page replaces those reports)."""
+    before = {name: len(report.findings) for name, report in _Session.reports.items()}
+    flag_duplicates(list(_Session.reports.values()))
+    return json.dumps({name: report.to_dict() for name, report in _Session.reports.items()
+                       if len(report.findings) != before[name]}, ensure_ascii=False)
 
 
 def refused_report(name: str, reason: str) -> str:

@@ -4,7 +4,9 @@ build on one: `generate --previous` and `report`.
 The file is inspected like any returned workbook (size, zip and XML bombs, encryption)
 before python-calamine reads it; `_malark` must say `kind = consolidated` and carry a
 supported `format_version`; every sheet asked for must be there with the columns its
-version has (`SheetSpec.columns_of`: a version-1 `KF-mål` has no `Åtgärder`). Columns are
+version has (`SheetSpec.columns_of`: a version-1 `KF-mål` has no `Åtgärder`), except the
+columns a consolidation added later (`contract.CONSOLIDATION_ADDED`: `Trend`,
+`Från period`), which an older consolidation lacks. Columns are
 found by their header text, never by position. Every failure is an `InputError` whose
 Swedish message names the file and, where there is one, the sheet and column.
 """
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from malark.core.contract import (
+    CONSOLIDATION_ADDED,
     SHEET_META,
     SHEET_SUBMISSIONS,
     SUBMISSION_HEADERS,
@@ -33,8 +36,8 @@ __all__ = ["ConsolidatedWorkbook", "SUBMISSIONS", "read_consolidated"]
 
 SUBMISSIONS = SheetSpec(SHEET_SUBMISSIONS, tuple(
     Column(header, field) for header, field in zip(
-        SUBMISSION_HEADERS, ("committee", "name", "file", "sha256", "status", "errors", "warnings"),
-        strict=True)))
+        SUBMISSION_HEADERS, ("committee", "name", "file", "sha256", "status", "errors", "warnings",
+                             "carried_from"), strict=True)))
 """`Inlämningar` (SPEC 6) as a sheet spec, so it is read by its headers like the others."""
 
 
@@ -95,7 +98,7 @@ def _table(path: Path, raw: RawWorkbook, spec: SheetSpec, version: int) -> Table
         raise InputError(f"{path.name}: bladet {spec.name} saknas. Använd en sammanställning som "
                          "malark merge har skapat.")
     table = build_table(spec, raw.rows(spec.name))
-    required = {c.header for c in spec.columns_of(version)}
+    required = {c.header for c in spec.columns_of(version) if c not in CONSOLIDATION_ADDED}
     missing = [header for header in table.missing if header in required]
     if missing:
         raise InputError(f"{path.name}, bladet {spec.name}: kolumnen \"{missing[0]}\" saknas i rad 1.")

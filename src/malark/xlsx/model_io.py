@@ -13,6 +13,7 @@ from typing import Any
 
 from malark.core.contract import (
     ADDRESSED_TO_ALL,
+    DEADLINE_FIELD,
     DIRECTIONS,
     KOMMUN_FIELDS,
     MODEL_INDIKATORVARDEN,
@@ -22,6 +23,7 @@ from malark.core.contract import (
     MODEL_KOMMUN,
     MODEL_NAMNDER,
     MODEL_SHEETS,
+    PERIOD_DEADLINE_FIELDS,
     PERSPECTIVES,
     SETTING_YELLOW_THRESHOLD,
     SHEET_META,
@@ -29,7 +31,7 @@ from malark.core.contract import (
 )
 from malark.core.errors import ModelError
 from malark.core.model import Committee, GoalModel, Indicator, KfGoal, Settings
-from malark.core.swedish import format_date, parse_date
+from malark.core.swedish import format_date, format_number, parse_date
 from malark.xlsx.indicator_values import read_indicator_values, write_indicator_values
 from malark.xlsx.model_sheets import Problems as _Problems
 from malark.xlsx.model_sheets import add_sheet as _sheet
@@ -81,7 +83,7 @@ def _tables(path: Path, problems: _Problems) -> dict[str, Table]:
     return tables
 
 
-def _field_values(table: Table, known: dict[str, str]) -> dict[str, Cell]:
+def _field_values(table: Table, known: dict[str, Any]) -> dict[str, Cell]:
     """`Fält | Värde` sheet → label → value cell; unknown labels are ignored."""
     values: dict[str, Cell] = {}
     for row in table:
@@ -93,7 +95,7 @@ def _field_values(table: Table, known: dict[str, str]) -> dict[str, Cell]:
 
 def _read_kommun(table: Table, problems: _Problems) -> dict[str, Any]:
     sheet = table.sheet
-    cells = _field_values(table, KOMMUN_FIELDS)
+    cells = _field_values(table, {**KOMMUN_FIELDS, **PERIOD_DEADLINE_FIELDS})
     result: dict[str, Any] = {}
     for label in ("Kommun", "Kommunkod", "Budgetår", "Vision"):
         if label not in cells or cells[label].is_empty:
@@ -110,13 +112,24 @@ def _read_kommun(table: Table, problems: _Problems) -> dict[str, Any]:
         result["municipality_code"] = code
     result["budget_year"] = _year(cells.get("Budgetår"), sheet, "Budgetår", problems)
     result["vision"] = cells["Vision"].text if "Vision" in cells else ""
-    deadline = cells.get("Sista inlämningsdag")
-    if deadline is not None and not deadline.is_empty:
-        result["deadline"] = parse_date(deadline.value)
-        if result["deadline"] is None:
-            problems.add(deadline, sheet, f"Sista inlämningsdag \"{deadline.value}\" är inte ett "
-                         "giltigt datum. Skriv det som ÅÅÅÅ-MM-DD.")
+    result["deadline"] = _deadline(cells.get(DEADLINE_FIELD), DEADLINE_FIELD, sheet, problems)
+    period_deadlines = {}
+    for label, period in PERIOD_DEADLINE_FIELDS.items():
+        day = _deadline(cells.get(label), label, sheet, problems)
+        if day is not None:
+            period_deadlines[period] = day
+    result["period_deadlines"] = period_deadlines
     return result
+
+
+def _deadline(cell: Cell | None, label: str, sheet: str, problems: _Problems) -> date | None:
+    if cell is None or cell.is_empty:
+        return None
+    day = parse_date(cell.value)
+    if day is None:
+        problems.add(cell, sheet, f"{label} \"{cell.value}\" är inte ett giltigt datum. Skriv det "
+                     "som ÅÅÅÅ-MM-DD.")
+    return day
 
 
 _COMMITTEE_ID = re.compile(r"[A-Za-zÅÄÖåäö0-9]{1,20}")
@@ -129,6 +142,25 @@ def _check_shape(row: Row, sheet: str, pattern: re.Pattern[str], example: str,
     value = row.text("id")
     if value and not pattern.fullmatch(value):
         problems.add(row.cell("id"), sheet, f"id \"{value}\" har fel form. Skriv det som {example}.")
+
+
+_KF_INDICATOR_ID = re.compile(r"(KF\d+)-I\d+")
+
+
+def _check_indicator_id(row: Row, sheet: str, goal_id: str, problems: _Problems) -> None:
+    """A KF indicator id is `<Mål>-I<n>`. An id of the right shape that names another goal
+    than `Mål` is reported as that mismatch (either may be the typo), not renamed."""
+    value = row.text("id")
+    if not value:
+        return
+    match = _KF_INDICATOR_ID.fullmatch(value)
+    if match is None:
+        problems.add(row.cell("id"), sheet, f"id \"{value}\" har fel form. Skriv det som "
+                     f"{goal_id}-I följt av ett nummer, t.ex. {goal_id}-I1.")
+    elif match[1] != goal_id:
+        problems.add(row.cell("id"), sheet, f"id {value} hör till målet {match[1]}, men Mål "
+                     f"({row.cell('goal_id').address}) är {goal_id}. Rätta Mål eller id:t så att "
+                     "de anger samma KF-mål.")
 
 
 def _check_unique(row: Row, ids: dict[str, Row], sheet: str, problems: _Problems) -> str:
@@ -219,8 +251,7 @@ def _read_kf_indicators(table: Table, goal_ids: set[str], problems: _Problems) -
         indicator_id = _check_unique(row, ids, sheet, problems)
         goal_id = _required_text(row, "goal_id", sheet, "Mål", problems)
         if goal_id:
-            _check_shape(row, sheet, re.compile(re.escape(goal_id) + r"-I\d+"),
-                         f"{goal_id}-I följt av ett nummer, t.ex. {goal_id}-I1", problems)
+            _check_indicator_id(row, sheet, goal_id, problems)
         if goal_id and goal_id not in goal_ids:
             problems.add(row.cell("goal_id"), sheet,
                          f"indikatorn hör till målet \"{goal_id}\" som inte finns på bladet KF-mål.")
@@ -245,13 +276,15 @@ def _read_kf_indicators(table: Table, goal_ids: set[str], problems: _Problems) -
 
 def _read_settings(table: Table, problems: _Problems) -> Settings:
     cells = _field_values(table, {SETTING_YELLOW_THRESHOLD: "yellow_threshold"})
-    threshold = _number(cells.get(SETTING_YELLOW_THRESHOLD), table.sheet, SETTING_YELLOW_THRESHOLD,
-                        problems)
+    cell = cells.get(SETTING_YELLOW_THRESHOLD)
+    threshold = _number(cell, table.sheet, SETTING_YELLOW_THRESHOLD, problems)
     if threshold is None:
         return Settings()
+    if isinstance(cell.value, str) and cell.value.strip().endswith("%"):
+        threshold /= 100  # "80 %" is a share written as a percentage: 0,8
     if not 0 < threshold <= 1:
-        problems.add(cells[SETTING_YELLOW_THRESHOLD], table.sheet,
-                     f"Gul-gräns ska ligga mellan 0 och 1 (t.ex. 0,5) men är {threshold}.")
+        problems.add(cell, table.sheet, f"Gul-gräns ska ligga mellan 0 och 1 (t.ex. 0,5 eller 50 %) "
+                     f"men är {format_number(threshold)}.")
         return Settings()
     return Settings(yellow_threshold=threshold)
 
@@ -304,18 +337,22 @@ def write_model(model: GoalModel, path: Path | str) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
     deadline = model.deadline
+    deadlines = [[f"{DEADLINE_FIELD} {period.value}", day]
+                 for period, day in sorted(model.period_deadlines.items(), key=lambda i: i[0].order)]
     _sheet(workbook, MODEL_KOMMUN, [
         ["Kommun", model.municipality],
         ["Kommunkod", model.municipality_code],
         ["Budgetår", model.budget_year],
         ["Vision", model.vision],
-        ["Sista inlämningsdag", deadline],
+        [DEADLINE_FIELD, deadline],
+        *deadlines,
     ])
     ws = workbook[MODEL_KOMMUN.name]
     ws["B3"].number_format = "0"
     ws["B2"].number_format = "@"
-    if isinstance(deadline, date):
-        ws["B6"].number_format = "yyyy-mm-dd"
+    for row in range(6, 7 + len(deadlines)):
+        if isinstance(ws.cell(row, 2).value, date):
+            ws.cell(row, 2).number_format = "yyyy-mm-dd"
     _sheet(workbook, MODEL_NAMNDER,
            [[c.id, c.name, c.contact, c.email] for c in model.committees])
     ws = _sheet(workbook, MODEL_KF_MAL, [

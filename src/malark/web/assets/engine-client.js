@@ -79,6 +79,7 @@ export class Engine {
   setFiles(files, model) { return this.call("setFiles", { files, model }); }
   validateFile(name, limitMs = FILE_TIME_LIMIT_MS) { return this.call("validateFile", { name }, limitMs); }
   refused(name, reason) { return this.call("refused", { name, reason }); }
+  duplicates() { return this.call("duplicates"); }
   errorDocument(message) { return this.call("errorDocument", { message }); }
   annotate(name) { return this.call("annotate", { name }); }
   validateOpenWorkbook(name, bytes) { return this.call("openWorkbook", { name, bytes }, FILE_TIME_LIMIT_MS, [bytes.buffer]); }
@@ -113,5 +114,8 @@ export async function validateAll(engine, files, model, onFile = () => {}, limit
       reports.push(await engine.refused(file.name, reason));
     }
   }
-  return { malark_version: engine.info.malark_version, files: reports };
+  // Two files of one committee and period: S011 on each, as `malark validate` says it.
+  const changed = await engine.duplicates();
+  const merged = reports.map((report) => changed[report.file] ?? report);
+  return { malark_version: engine.info.malark_version, files: merged };
 }

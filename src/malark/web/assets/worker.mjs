@@ -64,6 +64,7 @@ const operations = {
   start,
   setFiles,
   validateFile: ({ name }) => JSON.parse(engine.validate_file(name)),
+  duplicates: () => JSON.parse(engine.duplicates()),
   refused: ({ name, reason }) => JSON.parse(engine.refused_report(name, reason)),
   errorDocument: ({ message }) => JSON.parse(engine.error_document(message)),
   annotate,
