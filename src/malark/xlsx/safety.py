@@ -12,8 +12,14 @@
 - every XML part for `<!DOCTYPE`/`<!ENTITY` (XML bombs, S009); python-calamine itself
   does not expand entities (it fails on them), and malark's own XML parsing goes
   through defusedxml with DTDs forbidden;
-- the extent of every worksheet (rows × columns of cells holding something), because
-  calamine builds a dense range: one cell in XFD1048576 would ask for 17 billion cells;
+- every part that holds a worksheet's cells (any entry with a `sheetData`, whatever its
+  name, since a reader may resolve the workbook's relationships differently) is parsed
+  with expat (`malark.xlsx.sheet_xml`): its extent (rows × columns of cells holding
+  something) is capped, because calamine builds a dense range and one cell in XFD1048576
+  would ask for 17 billion cells; a shape calamine could read differently is refused;
+- the root of every XML part: a shared-string table whose declared count is larger than
+  the part could hold (calamine reserves memory for it up front) is refused, and so is a
+  workbook in Strict Open XML (S001: read it or refuse it, never half of it);
 - macros, Excel 4 macro sheets, ActiveX/embedded objects, external links, data
   connections and sheets named like an xlwings configuration (`xlwings.conf`, `*.conf`,
   which could redirect the ribbon button's Python interpreter) → S010 warnings.
@@ -35,8 +41,9 @@ from pathlib import Path
 from malark.core.contract import column_letter
 from malark.core.errors import os_reason
 from malark.core.findings import Finding, rule
-from malark.xlsx.ooxml import PackageError, SheetPart, sheet_parts
-from malark.xlsx.sheet_xml import sheet_extent
+from malark.core.text import display_path
+from malark.xlsx.ooxml import STRICT_WHAT_TO_DO, PackageError, SheetPart, sheet_parts
+from malark.xlsx.sheet_xml import ScanLimitError, SheetScan, SheetXmlError, root_element, scan_sheet
 
 __all__ = [
     "DEFAULT_LIMITS", "Inspection", "Limits", "SheetPart", "inspect_file", "is_xlwings_conf",
@@ -62,6 +69,8 @@ class Limits:
     max_total_cells: int = 500_000
     max_formulas: int = 100_000
     """Formula cells in one data sheet (a committee workbook has a few thousand)."""
+    max_shared_strings: int = 1_000_000
+    """Texts a shared-string table may declare (calamine reserves room for them)."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -74,6 +83,8 @@ _DTD_MARKERS = tuple(
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
+_SHEET_MARKERS = tuple("sheetData".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
+"""Bytes that make a part a worksheet for some reader: it is then parsed and capped."""
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 256 * 1024
 
@@ -88,6 +99,16 @@ class Inspection:
     sha256: str | None = None
     package: zipfile.ZipFile | None = None
     sheets: list[SheetPart] = field(default_factory=list)
+    scans: dict[str, SheetScan] = field(default_factory=dict)
+    """Zip entry → what parsing it as a worksheet found (formulas and error values only
+    for the sheets named in `inspect_file(collect=…)`)."""
+
+    def scan(self, sheet: str) -> SheetScan | None:
+        """The scan of the sheet named `sheet`, if it has a worksheet part."""
+        for item in self.sheets:
+            if item.name == sheet and item.part is not None:
+                return self.scans.get(item.part)
+        return None
 
     def part(self, name: str) -> bytes:
         """An entry's bytes (its size was checked by `inspect_file`)."""
@@ -104,12 +125,13 @@ class _Refused(Exception):
 
 
 def inspect_file(path: Path | str, *, display_name: str | None = None,
-                 limits: Limits = DEFAULT_LIMITS) -> Inspection:
-    """Inspect `path` without trusting it; never raises."""
-    name = display_name or str(path)
+                 limits: Limits = DEFAULT_LIMITS, collect: frozenset[str] = frozenset()) -> Inspection:
+    """Inspect `path` without trusting it; never raises. The formulas and error values of
+    the sheets named in `collect` are kept in `Inspection.scans`."""
+    name = display_name or display_path(path)
     inspection = Inspection(file=name)
     try:
-        _inspect(Path(path), inspection, limits)
+        _inspect(Path(path), inspection, limits, collect)
         inspection.readable = True
     except _Refused as refused:
         inspection.findings.append(refused.finding)
@@ -128,7 +150,7 @@ def _unsafe(file: str, reason: str) -> _Refused:
     return _Refused(rule("S009").finding(file=file, reason=reason))
 
 
-def _inspect(path: Path, inspection: Inspection, limits: Limits) -> None:
+def _inspect(path: Path, inspection: Inspection, limits: Limits, collect: frozenset[str]) -> None:
     name = inspection.file
     try:
         if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
@@ -148,13 +170,15 @@ def _inspect(path: Path, inspection: Inspection, limits: Limits) -> None:
     inspection.sha256 = hashlib.sha256(content).hexdigest()
     _check_magic(name, content)
     package = _open_zip(name, content, limits)
-    _check_entries(name, content, package, limits)
+    worksheets = _check_entries(name, content, package, limits)
     inspection.package = package
+    _check_roots(name, package, limits)
     try:
         inspection.sheets = sheet_parts(package)
     except PackageError as error:
-        raise _Refused(_unreadable(name, str(error))) from error
-    _check_sheet_extents(name, package, inspection.sheets, limits)
+        raise _Refused(_unreadable(name, str(error), error.what_to_do or _SAVE_AS_XLSX)) from error
+    wanted = {s.part for s in inspection.sheets if s.name in collect and s.part is not None}
+    inspection.scans = _scan_worksheets(name, package, worksheets, inspection.sheets, wanted, limits)
     inspection.findings.extend(_active_content(name, package, inspection.sheets))
 
 
@@ -214,8 +238,9 @@ def _open_zip(name: str, content: bytes, limits: Limits) -> zipfile.ZipFile:
         raise _Refused(_unreadable(name, "filen är skadad eller ofullständig")) from error
     if len(package.infolist()) > limits.max_entries:
         raise _unsafe(name, f"filen har för många delar (gränsen är {limits.max_entries})")
-    names = [info.filename.lower() for info in package.infolist()]
-    if len(set(names)) != len(names):  # which copy would a parser read?
+    names = [info.filename.replace("\\", "/").lower() for info in package.infolist()]
+    if len(set(names)) != len(names):  # which copy would a parser read? (calamine looks
+        # entries up without case and with \ read as /)
         raise _unsafe(name, "filen innehåller samma del flera gånger")
     return package
 
@@ -238,7 +263,9 @@ def _central_directory_size(content: bytes) -> tuple[int | None, int]:
     return total, directory_size
 
 
-def _check_entries(name: str, content: bytes, package: zipfile.ZipFile, limits: Limits) -> None:
+def _check_entries(name: str, content: bytes, package: zipfile.ZipFile, limits: Limits) -> list[str]:
+    """Sizes, ratios and content of every entry; returns the entries that hold a
+    `sheetData` (the worksheets, whatever they are called)."""
     total = 0
     for info in package.infolist():
         if info.flag_bits & 0x1:
@@ -255,29 +282,30 @@ def _check_entries(name: str, content: bytes, package: zipfile.ZipFile, limits: 
         if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
             raise _unsafe(name, f"delen {info.filename} är misstänkt hårt komprimerad "
                                 f"({ratio:.0f}:1, zip-bomb)")
-    for info in package.infolist():
-        _check_entry_content(name, content, info)
+    return [info.filename for info in package.infolist()
+            if _check_entry_content(name, content, info)]
 
 
 def _size(count: int) -> str:
     return f"{count / _MB:.0f} MB" if count >= _MB else f"{max(count // 1024, 1)} kB"
 
 
-def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> None:
+def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> bool:
     """Inflate one entry in chunks: it must not grow past its declared size, and an XML
-    part must not declare a DTD or entities."""
+    part must not declare a DTD or entities. True when it holds a `sheetData`."""
     is_xml = info.filename.lower().endswith(_XML_SUFFIXES)
-    produced, tail = 0, b""
+    produced, tail, worksheet = 0, b"", False
     for chunk in _inflate(name, content, info):
         produced += len(chunk)
         if produced > info.file_size:
             raise _unsafe(name, f"delen {info.filename} är större än zip-katalogen anger")
-        if is_xml:
-            window = tail + chunk
-            if any(marker in window for marker in _DTD_MARKERS):
-                raise _unsafe(name, f"delen {info.filename} innehåller en DTD eller "
-                                    "entitetsdeklarationer (XML-bomb)")
-            tail = window[-24:]
+        window = tail + chunk
+        if is_xml and any(marker in window for marker in _DTD_MARKERS):
+            raise _unsafe(name, f"delen {info.filename} innehåller en DTD eller "
+                                "entitetsdeklarationer (XML-bomb)")
+        worksheet = worksheet or any(marker in window for marker in _SHEET_MARKERS)
+        tail = window[-24:]
+    return worksheet
 
 
 def _inflate(name: str, content: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -305,19 +333,66 @@ def _inflate(name: str, content: bytes, info: zipfile.ZipInfo) -> Iterator[bytes
         raise _Refused(_unreadable(name, "filen är skadad (en del går inte att packa upp)")) from error
 
 
-def _check_sheet_extents(name: str, package: zipfile.ZipFile, sheets: list[SheetPart],
-                         limits: Limits) -> None:
-    total = 0
-    for sheet in sheets:
-        if sheet.part is None:
+# --- the parts a reader parses ----------------------------------------------------------
+
+def _check_roots(name: str, package: zipfile.ZipFile, limits: Limits) -> None:
+    """The root element of every XML part: a shared-string table must not declare more
+    texts than it could hold (calamine reserves room for them before reading)."""
+    for info in package.infolist():
+        if info.file_size == 0 or not _looks_like_xml(package, info):
             continue
-        rows, columns = sheet_extent(package.read(sheet.part), limits.max_sheet_cells)
-        total += rows * columns
-        if rows * columns > limits.max_sheet_cells or total > limits.max_total_cells:
-            raise _unsafe(name, f"bladet {sheet.name} är för stort (minst {rows} rader × "
-                                f"{columns} kolumner): något är ifyllt långt ner, till rad "
-                                f"{rows}, eller långt ut till höger, till kolumn "
-                                f"{column_letter(columns)}. Töm de cellerna i Excel")
+        try:
+            root, attributes = root_element(package.read(info.filename))
+        except SheetXmlError:
+            continue  # a parser that reads this part says so; nothing is reserved before
+        if root != "sst":
+            continue
+        ceiling = min(limits.max_shared_strings, info.file_size // 4 + 1)
+        for key, value in attributes.items():
+            declared = value.strip().lstrip("+")
+            if key.rsplit(":", 1)[-1] in ("count", "uniqueCount") and declared.isdigit() \
+                    and int(declared) > ceiling:
+                raise _unsafe(name, f"delen {info.filename} anger {declared[:20]} texter, fler "
+                                    "än den kan innehålla")
+
+
+def _looks_like_xml(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    with package.open(info) as handle:
+        head = handle.read(64).lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
+    return head.startswith(b"<")
+
+
+def _scan_worksheets(name: str, package: zipfile.ZipFile, parts: list[str], sheets: list[SheetPart],
+                     collect: set[str | None], limits: Limits) -> dict[str, SheetScan]:
+    """Parse every part holding a `sheetData` (`malark.xlsx.sheet_xml`): its extent is
+    capped per sheet and in total before anything else reads it."""
+    shown = {s.part: s.name for s in sheets if s.part is not None}
+    scans: dict[str, SheetScan] = {}
+    total = 0
+    for part in parts:
+        label = shown.get(part, part)
+        try:
+            scan = scan_sheet(package.read(part), max_cells=limits.max_sheet_cells,
+                              collect=part in collect, max_formulas=limits.max_formulas)
+        except ScanLimitError as error:
+            if error.rows and error.columns:
+                raise _too_big(name, label, error.rows, error.columns) from error
+            raise _unsafe(name, f"bladet {label}: {error}") from error
+        except SheetXmlError as error:
+            what_to_do = STRICT_WHAT_TO_DO if error.strict else _SAVE_AS_XLSX
+            raise _Refused(_unreadable(name, f"bladet {label}: {error}", what_to_do)) from error
+        total += scan.cells
+        if total > limits.max_total_cells:
+            raise _too_big(name, label, scan.rows, scan.columns)
+        scans[part] = scan
+    return scans
+
+
+def _too_big(name: str, sheet: str, rows: int, columns: int) -> _Refused:
+    return _unsafe(name, f"bladet {sheet} är för stort (minst {rows} rader × {columns} "
+                         f"kolumner): något är ifyllt långt ner, till rad {rows}, eller långt "
+                         f"ut till höger, till kolumn {column_letter(columns)}. Töm de cellerna "
+                         "i Excel")
 
 
 # --- macros, links and configuration sheets (S010) --------------------------------------

@@ -7,15 +7,21 @@ text: nothing here infers types.
 
 Positions: `to_python(skip_empty_area=False)` keeps row 1 as the sheet's first row and
 column A as the first column, so list indexes map directly to A1 addresses.
+
+Calamine reads the very bytes the safety inspection checked (never the path a second
+time), and a number Excel cannot hold (NaN, ±infinity) comes back as its text.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
+
+from malark.xlsx.workbook import NONFINITE_TEXT
 
 __all__ = ["RawWorkbook", "UnreadableWorkbook", "read_raw_workbook"]
 
@@ -35,7 +41,12 @@ class RawWorkbook:
 
     def rows(self, sheet: str) -> list[list[Any]]:
         """All rows of `sheet` from A1, as calamine gives them."""
-        return self._workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        rows = self._workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        for row in rows:
+            for index, value in enumerate(row):
+                if type(value) is float and value - value != 0.0:  # nan or ±inf
+                    row[index] = NONFINITE_TEXT[repr(value)]
+        return rows
 
     def close(self) -> None:
         self._workbook.close()
@@ -54,8 +65,10 @@ def read_raw_workbook(path: Path) -> RawWorkbook:
     from malark.xlsx.safety import inspect_file
 
     inspection = inspect_file(path, display_name=Path(path).name)
-    if not inspection.readable:
+    if inspection.package is not None:
+        inspection.package.close()
+    if not inspection.readable or inspection.content is None:
         raise UnreadableWorkbook(inspection.findings[0].message)
-    workbook = CalamineWorkbook.from_path(str(path))
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(inspection.content))
     visibility = {m.name: _visibility(m) for m in workbook.sheets_metadata}
     return RawWorkbook(Path(path), list(workbook.sheet_names), visibility, workbook)
