@@ -1,6 +1,6 @@
-"""Structure checks (S002–S008, K005, K006): is this a malark workbook for the right
-kommun, year, period and committee, are its sheets and columns there, is read-only content
-intact, are ids unique and shaped as SPEC 3 says?
+"""Structure checks (S002–S008, S012, K005, K006): is this a malark workbook for the right
+kommun, year, period and committee, are its sheets and columns there (and nothing typed
+outside them), is read-only content intact, are ids unique and shaped as SPEC 3 says?
 
 S001, S009 and S010 come from opening the file (`WorkbookData.findings`).
 """
@@ -25,7 +25,7 @@ from malark.core.findings import Finding
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
 from malark.xlsx.meta import SNAPSHOT_HASH_FIELD, format_version_of
-from malark.xlsx.table import Cell, Row
+from malark.xlsx.table import Cell, OutsideColumn, Row
 
 __all__ = ["CHECKS"]
 
@@ -110,6 +110,34 @@ def sheets_and_columns(ctx: Context) -> Iterator[Finding]:
                 # where the header belongs in the layout the workbook was generated with
                 yield ctx.finding("S006", sheet=spec.name, address=a1(index, 1),
                                   header=column.header)
+
+
+@check("S012")
+def outside_the_table(ctx: Context) -> Iterator[Finding]:
+    """One finding per column outside a data sheet's table that holds something typed. Not
+    on a sheet with a missing or renamed column: S006 asks for the header first, and the
+    values under a renamed header are read again once it is restored."""
+    for spec in COMMITTEE_DATA_SHEETS:
+        table = ctx.submission.table(spec.name)
+        if table is None or any(c.header in table.missing
+                                for c in spec.columns_of(ctx.meta.format_version)):
+            continue
+        for column in table.outside:
+            yield ctx.finding("S012", column.cells[0], what=_outside_what(column))
+
+
+def _outside_what(column: OutsideColumn) -> str:
+    if column.header is None:
+        why = "saknar rubrik"
+    elif column.duplicate:
+        why = f"har rubriken {column.header} en andra gång"
+    else:
+        why = f"har rubriken \"{values.display(column.header)}\", som inte hör till tabellen"
+    first, count = column.cells[0], len(column.cells)
+    if count == 1:
+        return f"Cellen {first.address} står i kolumn {column.letter}, som {why}."
+    return (f"Kolumn {column.letter}, som {why}, har {count} ifyllda celler "
+            f"({first.address}–{column.cells[-1].address}).")
 
 
 _KF_FIELDS = ("perspective", "text", "coordinator")
@@ -300,4 +328,5 @@ def _id_problem(row: Row, identifier: str, pattern: re.Pattern[str], shown: str,
     return None
 
 
-CHECKS = (metadata, identity, sheets_and_columns, locked_content, unique_ids, id_format)
+CHECKS = (metadata, identity, sheets_and_columns, outside_the_table, locked_content, unique_ids,
+          id_format)
