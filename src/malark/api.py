@@ -271,18 +271,18 @@ def annotate(reports: Sequence[FileReport], out_dir: Path | str) -> list[Path]:
     from malark.validate.annotate import annotate_workbook
 
     target = Path(out_dir)
-    readable = [r for r in reports if r.submission is not None]
-    names = Counter(Path(r.file).name for r in readable)
+    sources = [(r, r.submission.data.path) for r in reports
+               if r.submission is not None and r.submission.data.path is not None]
+    names = Counter(source.name for _, source in sources)
     folders: list[Path] = []
-    for number, report in enumerate(readable, start=1):
-        source = Path(report.file)
+    for number, (_report, source) in enumerate(sources, start=1):
         folder = target
         if names[source.name] > 1:  # same file name from two folders: keep both copies
             folder = target / f"{number:02d}_{source.parent.name or 'fil'}"
         _refuse_to_replace_a_user_file(folder / source.name)
         folders.append(folder)
-    return [annotate_workbook(Path(r.file), r.findings, folder)
-            for r, folder in zip(readable, folders, strict=True)]
+    return [annotate_workbook(source, r.findings, folder)
+            for (r, source), folder in zip(sources, folders, strict=True)]
 
 
 def _refuse_to_replace_a_user_file(path: Path) -> None:

@@ -18,6 +18,7 @@ from malark import __version__, api
 from malark.cli import click_sv
 from malark.core.contract import PERIODS
 from malark.core.errors import MalarkError, os_error_message
+from malark.core.text import display_path, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 click_sv.install()  # click's error messages in Swedish (before the commands are declared)
@@ -31,7 +32,7 @@ class MalarkGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MalarkError as error:
-            click.echo(f"Fel: {error}", err=True)
+            click.echo(printable(f"Fel: {error}"), err=True)
             ctx.exit(EXIT_CANNOT_RUN)
         except KeyboardInterrupt:
             click.echo("Avbrutet.", err=True)
@@ -43,17 +44,15 @@ class MalarkGroup(click.Group):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_CANNOT_RUN)
         except OSError as error:  # a folder that cannot be created, a disk that is full
-            click.echo(f"Fel: {os_error_message(error)}", err=True)
+            click.echo(printable(f"Fel: {os_error_message(error)}"), err=True)
             ctx.exit(EXIT_CANNOT_RUN)
         except Exception as error:  # noqa: BLE001 - the promise is: no traceback for users
             if os.environ.get("MALARK_DEBUG"):
                 traceback.print_exc()
-            click.echo(
+            click.echo(printable(
                 f"Internt fel i malark ({type(error).__name__}: {error}). Inget har skrivits "
                 "över. Kör igen med MALARK_DEBUG=1 och skicka utskriften till den som "
-                "förvaltar malark.",
-                err=True,
-            )
+                "förvaltar malark."), err=True)
             ctx.exit(EXIT_CANNOT_RUN)
 
 
@@ -67,6 +66,21 @@ def cli() -> None:
     """
 
 
+def echo_json(document: object) -> None:
+    """One JSON document on stdout, always UTF-8 (whatever the locale's encoding); file
+    names are already valid text (`malark.core.text.display_path`)."""
+    import json
+
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stdout (an IDE console): its own encoding
+        click.echo(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8", "replace") + b"\n")
+    buffer.flush()
+
+
 def json_on_failure(command):
     """With `--format json`, a command that cannot run still prints exactly one JSON
     document on stdout, `{"malark_version", "error", "files": []}`, before the group turns
@@ -78,10 +92,7 @@ def json_on_failure(command):
             return command(*args, **kwargs)
         except MalarkError as error:
             if kwargs.get("output_format") == "json":
-                import json
-
-                document = {"malark_version": __version__, "error": str(error), "files": []}
-                click.echo(json.dumps(document, ensure_ascii=False))
+                echo_json({"malark_version": __version__, "error": str(error), "files": []})
             raise
 
     return wrapper
@@ -95,9 +106,10 @@ def json_on_failure(command):
 def init_command(directory: Path, budget_year: int, force: bool) -> None:
     """Skapa en exempelmålmodell och årets mappar i DIRECTORY, redo för demo."""
     paths = api.init_project(directory, budget_year=budget_year, force=force)
-    click.echo(f"Målmodell: {paths.model}")
-    click.echo(f"Mappar:    {paths.sent}, {paths.returned}, {paths.consolidated}")
-    click.echo(f"Läs {paths.root / 'README.md'} för nästa steg.")
+    click.echo(f"Målmodell: {_shown(paths.model)}")
+    click.echo(f"Mappar:    {_shown(paths.sent)}, {_shown(paths.returned)}, "
+               f"{_shown(paths.consolidated)}")
+    click.echo(f"Läs {_shown(paths.root / 'README.md')} för nästa steg.")
 
 
 @cli.command("demo")
@@ -107,9 +119,14 @@ def demo_command(directory: Path) -> None:
     """Kör hela kedjan på exemplet med simulerade svar från nämnderna."""
     from malark.demo.roundtrip import run_demo
 
-    result = run_demo(directory, report=click.echo)
+    result = run_demo(directory, report=lambda text: click.echo(printable(text)))
     click.echo("")
-    click.echo(f"Klart. Sammanställningen finns i: {result.final_output.resolve()}")
+    click.echo(f"Klart. Sammanställningen finns i: {_shown(result.final_output.resolve())}")
+
+
+def _shown(path: Path) -> str:
+    """A path as the terminal shows it: valid text, no control characters."""
+    return printable(display_path(path))
 
 
 PROGRESS_MIN_FILES = 5
@@ -135,7 +152,8 @@ class _ProgressBar:
             self._bar = Progress(console=Console(stderr=True), transient=True)
             self._bar.start()
             self._task = self._bar.add_task(self._label, total=total)
-        self._bar.update(self._task, completed=done, description=f"{self._label} {path.name}")
+        self._bar.update(self._task, completed=done,
+                         description=f"{self._label} {_shown(Path(path.name))}")
 
     def __enter__(self) -> _ProgressBar:
         return self
@@ -167,12 +185,12 @@ def generate_command(model: Path, out_dir: Path, period: str, previous: Path | N
         def progress(done: int, total: int, path: Path) -> None:
             bar(done, total, path)
             if not terminal or total < PROGRESS_MIN_FILES:
-                click.echo(path)
+                click.echo(_shown(path))
 
         written = api.generate(model, out_dir, period=period, previous=previous,
                                committees=list(committees) or None, force=force,
                                progress=progress)
-    click.echo(f"{len(written)} arbetsböcker skrivna i {out_dir}.")
+    click.echo(f"{len(written)} arbetsböcker skrivna i {_shown(out_dir)}.")
 
 
 def _console():
@@ -201,8 +219,6 @@ def validate_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: P
 
     Slutkod 0 när inga fel hittades (varningar tillåtna), 1 när minst en fil har fel.
     """
-    import json
-
     from malark.validate.render import json_document, render_text
 
     with _ProgressBar() as progress:
@@ -210,11 +226,11 @@ def validate_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: P
                                      progress=progress)
     copies = api.annotate(reports, annotate_dir) if annotate_dir is not None else []
     if output_format == "json":
-        click.echo(json.dumps(json_document(reports), ensure_ascii=False, indent=2))
+        echo_json(json_document(reports))
     else:
         render_text(reports, _console())
     for copy in copies:
-        click.echo(f"Markerad kopia: {copy}", err=output_format == "json")
+        click.echo(f"Markerad kopia: {_shown(copy)}", err=output_format == "json")
     ctx.exit(EXIT_FINDINGS if any(not r.ok for r in reports) else EXIT_OK)
 
 
@@ -226,11 +242,9 @@ def rules_command(output_format: str) -> None:
     from malark.core.findings import CATALOGUE
 
     if output_format == "json":
-        import json
-
-        rules = [{"code": r.code, "severity": r.severity.value, "title": r.title,
-                  "periods": r.periods, "explanation": r.explanation} for r in CATALOGUE.values()]
-        click.echo(json.dumps(rules, ensure_ascii=False, indent=2))
+        echo_json([{"code": r.code, "severity": r.severity.value, "title": r.title,
+                    "periods": r.periods, "explanation": r.explanation}
+                   for r in CATALOGUE.values()])
         return
     from malark.validate.render import render_rules
 
@@ -258,15 +272,13 @@ def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path
 
     Finns fel i någon fil skrivs ingenting (slutkod 1), om inte --skip-invalid anges.
     """
-    import json
-
     from malark.merge.render import render_merge_text
 
     with _ProgressBar() as progress:
         result = api.merge(list(inputs), model_path=model_path, out=out, period=period,
                            skip_invalid=skip_invalid, progress=progress)
     if output_format == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(result.to_dict())
     else:
         render_merge_text(result, _console())
     ctx.exit(EXIT_FINDINGS if result.errors or result.output is None else EXIT_OK)
@@ -291,7 +303,7 @@ def addin_build_command(out_dir: Path, interpreter_win: str | None,
     """Bygg malark.xlam från xlwings mall (Excel behövs inte)."""
     path = api.build_addin(out_dir, interpreter_win=interpreter_win,
                            interpreter_mac=interpreter_mac)
-    click.echo(f"Tillägget skrivet: {path}")
+    click.echo(f"Tillägget skrivet: {_shown(path)}")
     click.echo("Installera det enligt docs/tillagg.md (Excel > Tillägg > Bläddra).")
 
 

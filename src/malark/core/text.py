@@ -34,21 +34,26 @@ EXCEL_CELL_LIMIT = 32_767
 """Characters (UTF-16 code units) an Excel cell holds."""
 REPLACEMENT = "\ufffd"
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udfff]")
 
 
 def display_path(path: str | os.PathLike[str] | bytes) -> str:
     """`path` as text for messages, JSON and workbooks: valid UTF-8 whatever its bytes."""
     text = os.fsdecode(path)
-    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+    if not _SURROGATES.search(text):
         return text
-    raw = text.encode("utf-8", "surrogateescape")
-    return raw.decode("utf-8", "replace").encode("utf-8", "replace").decode("utf-8")
+    try:  # the bytes os.fsdecode could not decode, each shown as U+FFFD
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte
+        return _SURROGATES.sub(REPLACEMENT, text)
 
 
 def _picture(match: re.Match[str]) -> str:
     code = ord(match.group(0))
+    if 0xD800 <= code <= 0xDFFF:
+        return REPLACEMENT
     if code < 0x20:
         return chr(0x2400 + code)
     if code == 0x7F:
@@ -57,15 +62,14 @@ def _picture(match: re.Match[str]) -> str:
 
 
 def printable(text: str) -> str:
-    """`text` with control characters and direction overrides made visible."""
-    text = "".join(ch if not "\ud800" <= ch <= "\udfff" else REPLACEMENT for ch in text) \
-        if any("\ud800" <= ch <= "\udfff" for ch in text) else text
+    """`text` with control characters and direction overrides made visible (a lone
+    surrogate, from a file name that is not UTF-8, as U+FFFD)."""
     return _CONTROLS.sub(_picture, text)
 
 
 def utf16_length(text: str) -> int:
     """Length as Excel counts it (UTF-16 code units: a character outside the BMP is 2)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def cut_for_excel(text: str, limit: int = EXCEL_CELL_LIMIT, *, marker: str = "…") -> str:

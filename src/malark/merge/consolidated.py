@@ -247,7 +247,7 @@ def _write_rows(ws, styles: Styles, spec: SheetSpec, rows: Iterable[Sequence[Any
             kind = type(value)
             if kind is str:
                 write_string(number, column, value)
-            elif kind is float or kind is int:
+            elif kind is int or (kind is float and value - value == 0.0):  # not NaN/inf
                 write_number(number, column, value)
             elif value is not None:
                 write_value(ws, styles, number, column, value)
