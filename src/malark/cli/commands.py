@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -21,7 +22,23 @@ from malark.core.errors import MalarkError, os_error_message
 from malark.core.text import display_path, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 click_sv.install()  # click's error messages in Swedish (before the commands are declared)
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so workers stop and no temporary
+    file is left behind."""
+
+
+def _stop_on_signals() -> None:
+    def stop(signum, _frame):
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            with contextlib.suppress(ValueError, OSError):  # not the main thread
+                signal.signal(getattr(signal, name), stop)
 
 
 class MalarkGroup(click.Group):
@@ -36,7 +53,10 @@ class MalarkGroup(click.Group):
             ctx.exit(EXIT_CANNOT_RUN)
         except KeyboardInterrupt:
             click.echo("Avbrutet.", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            click.echo("Avbrutet (processen ombads att avsluta).", err=True)
+            ctx.exit(EXIT_TERMINATED)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:  # `malark validate … | head`: the reader has gone, stay quiet
@@ -309,6 +329,7 @@ def addin_build_command(out_dir: Path, interpreter_win: str | None,
 
 def main() -> None:
     """Console-script entry point."""
+    _stop_on_signals()
     cli.main(prog_name="malark")
 
 
