@@ -140,3 +140,15 @@ def test_json_is_valid_utf8_whatever_the_file_names(filled_files, tmp_path):
     document = json.loads(run.stdout.decode("utf-8"))
     assert document["files"][0]["file"].endswith("Sj\ufffdberga_BUN.xlsx")
     assert b"Traceback" not in run.stderr
+
+
+def test_annotated_copy_links_at_most_max_links(filled_files, tmp_path, monkeypatch):
+    from malark.validate import annotate
+
+    monkeypatch.setattr(annotate, "MAX_LINKS", 3)
+    findings = [rule("M003").finding(file="f", sheet="Nämndmål", cell=f"E{row}")
+                for row in range(2, 12)]
+    copy = annotate.annotate_workbook(filled_files["plan"], findings, tmp_path / "ut")
+    sheet = openpyxl.load_workbook(copy)["Valideringsresultat"]
+    assert sheet.max_row == 11
+    assert len([c for row in sheet.iter_rows(min_row=2) for c in row if c.hyperlink]) == 3

@@ -165,7 +165,7 @@ def generate(
     """
     from malark.generate.committee_workbook import (
         build_committee_workbook,
-        workbook_filename,
+        workbook_filenames,
         write_committee_workbook,
     )
     from malark.generate.previous import read_previous
@@ -180,7 +180,7 @@ def generate(
         raise InputError(f"Nämnden {', '.join(unknown)} finns inte i målmodellen. Nämnderna är: "
                          f"{', '.join(model.committee_ids)}.")
     out = Path(out_dir)
-    targets = {c: out / workbook_filename(model, the_period, c) for c in chosen}
+    targets = {c: out / name for c, name in workbook_filenames(model, the_period, chosen).items()}
     existing = [p for p in targets.values() if p.exists()]
     if existing and not force:
         raise OutputError("Filerna finns redan och skrivs inte över: "
