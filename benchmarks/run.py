@@ -12,7 +12,9 @@ command in its own subprocess (wall time and the child's own peak RSS from `wait
 and prints (a) merge/pandas (target ≤ 0.5), (b) merge/floor (target ≤ 2.0), (c) merge
 peak memory (target ≤ 500 MB). Then the validate figure (`malark validate --format json`
 of one workbook with 60 goals, 240 indicators and 600 activities vs `openpyxl.load_workbook`
-of the same file) and the generate figure (`bench_generate.py`, when present).
+of the same file), the generate figure (`bench_generate.py`, when present), and issue 15's
+figures (`bench_hostile.py`): a folder of 1,000 files with duplicates through `merge`, and
+`validate --annotate` of 31,000 filled activity rows.
 
 Environment: BENCH_REPEAT (default 5) repetitions per command.
 """
@@ -203,6 +205,15 @@ def bench_generate_figure(root: Path) -> None:
         print(f"  {result}")
 
 
+def bench_hostile_figures(root: Path) -> None:
+    from bench_hostile import bench_annotate, bench_thousand_files
+
+    print(f"\nTusen filer med dubbletter (merge --skip-invalid), belastning {load()}:")
+    print(f"  {bench_thousand_files(root)}")
+    print(f"Markerad kopia (validate --annotate), belastning {load()}:")
+    print(f"  {bench_annotate(root)}")
+
+
 def main() -> None:
     print(f"Maskin: {machine()}")
     with tempfile.TemporaryDirectory(prefix="malark-bench-") as tmp:
@@ -210,6 +221,7 @@ def main() -> None:
         bench_merge(root)
         bench_validate(root)
         bench_generate_figure(root)
+        bench_hostile_figures(root)
 
 
 if __name__ == "__main__":

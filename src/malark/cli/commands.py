@@ -102,17 +102,22 @@ def echo_json(document: object) -> None:
 
 
 def json_on_failure(command):
-    """With `--format json`, a command that cannot run still prints exactly one JSON
-    document on stdout, `{"malark_version", "error", "files": []}`, before the group turns
-    the failure into exit code 2 with the message on stderr."""
+    """With `--format json`, a command that cannot run (a `MalarkError`, or a failure
+    nobody expected) still prints exactly one JSON document on stdout,
+    `{"malark_version", "error", "files": []}`, before the group turns the failure into
+    exit code 2 with the message on stderr."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except MalarkError as error:
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # noqa: BLE001 - the group reports it (exit code 2)
             if kwargs.get("output_format") == "json":
-                echo_json({"malark_version": __version__, "error": str(error), "files": []})
+                text = str(error) if isinstance(error, MalarkError) else (
+                    f"Internt fel i malark ({type(error).__name__}: {error})")
+                echo_json({"malark_version": __version__, "error": text, "files": []})
             raise
 
     return wrapper

@@ -27,7 +27,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malark.core.contract import GUL_GRANS_NAME, MAX_CELL_TEXT, META_FIELDS, Period
 from malark.core.model import Committee, GoalModel, Indicator, KfGoal
@@ -92,10 +92,10 @@ class Snapshot(BaseModel):
 class WorkbookMeta(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    format_version: int
+    format_version: int = Field(ge=1, le=1000)
     kommun: str
     kommunkod: str
-    budgetår: int
+    budgetår: int = Field(ge=1900, le=2200)
     period: Period
     nämnd: str | None = None
     """The committee id; None in a consolidated workbook."""
@@ -103,7 +103,7 @@ class WorkbookMeta(BaseModel):
     model_fingerprint: str
     malark_version: str
     kind: Literal["committee", "consolidated"] = "committee"
-    gul_grans: float
+    gul_grans: float = Field(ge=0, le=1, allow_inf_nan=False)
     snapshot: Snapshot
     snapshot_sha256: str
 

@@ -26,6 +26,7 @@ from typing import Any
 from malark.core.contract import COMMITTEE_DATA_SHEETS, column_letter
 from malark.core.findings import rule
 from malark.xlsx.safety import DEFAULT_LIMITS, Inspection, Limits, inspect_file
+from malark.xlsx.sheets import quiet_native_errors
 from malark.xlsx.workbook import NONFINITE_TEXT, WorkbookData
 
 __all__ = ["read_workbook", "read_workbook_file"]
@@ -47,7 +48,8 @@ def read_workbook_file(path: Path, *, display_name: str | None = None,
         return data
     try:
         _formulas_and_errors(inspection, data)
-        _read_values(inspection, data)
+        with quiet_native_errors():  # a Rust panic's report never reaches the terminal
+            _read_values(inspection, data)
         _nonfinite_as_text(data)
     except BaseException as error:  # calamine raises several types, a Rust panic included
         if isinstance(error, KeyboardInterrupt | SystemExit | MemoryError):
@@ -64,6 +66,8 @@ def read_workbook_file(path: Path, *, display_name: str | None = None,
 
 
 def _short(error: BaseException) -> str:
+    if type(error).__name__ == "PanicException":  # calamine gave up on a value it cannot convert
+        return "ett cellvärde går inte att tolka"
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return text[:160]
 
