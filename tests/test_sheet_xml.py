@@ -7,7 +7,10 @@ is the grid calamine returns, and every value sits where the parse says (hypothe
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -146,7 +149,8 @@ def _grid_values(grid: list[list]) -> dict[tuple[int, int], object]:
             if v != ""}
 
 
-_CASES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_CASES = settings(max_examples=int(os.environ.get("MALARK_HYPOTHESIS_EXAMPLES", "150")),
+                  deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_CASES
@@ -154,6 +158,7 @@ _CASES = settings(max_examples=150, deadline=None, suppress_health_check=[Health
 def test_extent_and_positions_are_calamines(grid, spelling, dimension):
     xml, values, extent = build(grid, spelling, dimension=dimension)
     scan = scan_sheet(xml, max_cells=10**6, collect=True)
+    assert scan == scan_sheet(xml, max_cells=10**6, collect=True, fast=False)  # both paths
     assert (scan.rows, scan.columns) == extent
     read = calamine_grid(xml)
     assert (len(read), max(map(len, read), default=0)) == extent
@@ -219,17 +224,35 @@ def test_addresses_outside_excels_grid_are_refused(cells, why):
 
 @pytest.mark.parametrize("cells", [
     '<row r="1"><c x:r="D4" xmlns:x="u"><v>1</v></c></row>',   # calamine ignores x:r
-    '<row r="1"><c r="A1"><row r="9"/><v>1</v></c></row>',      # a row inside a cell
-    '<c r="A1"><v>1</v></c>',                                   # a cell outside a row
+    '<row r="1"><c><row r="9"/><v>1</v></c></row>',             # a row inside a cell
+    '<c><v>1</v></c>',                                          # a cell outside a row
     '<row><foo/></row>',
     '<row r="1"><c r="A 1"><v>1</v></c></row>',
     '<row r="1"><c r=""><v>1</v></c></row>',
     '<row r="x"><c><v>1</v></c></row>',
     '<row r="1"><c r="A1"><v>1</v><sheetData/></c></row>',
+    '<row r="1"><c r="A1"><f>SUM(A2)<v>1</v></f></c></row>',     # a value hidden in a formula
 ])
 def test_shapes_a_reader_could_read_differently_are_refused(cells):
     with pytest.raises(SheetXmlError):
-        scan_sheet(_sheet(cells), max_cells=10**6)
+        scan_sheet(_sheet(cells), max_cells=10**6, collect=True)
+
+
+@pytest.mark.parametrize("cells", [
+    '<row r="1"><c r="A1"><row r="9"/><v>1</v></c></row>',
+    '<c r="B2"><v>1</v></c>',
+])
+def test_odd_shapes_with_addressed_cells_are_refused_or_bounded(cells):
+    """Where every cell carries its address, the fast path may accept a shape the full
+    parse refuses; then every cell calamine could read lies inside the extent found."""
+    xml = _sheet(cells)
+    try:
+        scan = scan_sheet(xml, max_cells=10**6)
+    except SheetXmlError:
+        return
+    with contextlib.suppress(Exception):  # calamine may refuse it too
+        read = calamine_grid(xml)
+        assert len(read) <= scan.rows and max(map(len, read), default=0) <= scan.columns
 
 
 def test_a_second_cell_area_is_refused():
@@ -271,3 +294,49 @@ def test_every_formula_is_seen_however_it_is_spelled():
     scan = scan_sheet(xml, max_cells=100, collect=True)
     assert scan.formulas == {"B2": "=SUM(A1:A2)", "C2": "=B2*2", "C3": "=B3*2"}
     assert scan.errors == {"D3": "#DIV/0!"}
+
+
+# --- the fast path against the full parse, on spellings that are nearly canonical ---------
+
+SPELLING_CHANGES = [
+    (rb'<c r="', rb'<c\tr="'), (rb'<c r="', rb'<c r ="'), (rb'<c r="', rb"<c r='"),
+    (rb'<c r="', rb'<c x:r="'), (rb'"><v>', rb'" r="XFD1"><v>'), (rb'"><v>', rb'"\tr="XFD9"><v>'),
+    (rb"<row ", rb"<x:row "), (rb"<sheetData>", rb"<sheetData><!-- x -->"),
+    (rb' t="inlineStr"', rb' t ="e"'), (rb' t="inlineStr"', rb"\tt='e'"), (rb"<f>", rb"<f\n>"),
+    (rb"</v></c>", rb"</v><f>1+1</f></c>"), (rb"<v>", rb'<v a=">">'),
+    (rb"</sheetData>", rb"</sheetData><sheetData/>"),
+    (rb"<c r=", rb"<c s='>' r="), (rb'<row r="', rb'<row r="0'), (rb'<c r="', rb'<c r="0'),
+    (rb"</f>", rb"&copy;</f>"), (rb"+0</f>", rb"+0&amp;1</f>"),
+]
+
+
+def _outcome(xml: bytes, *, fast: bool):
+    try:
+        scan = scan_sheet(xml, max_cells=10_000, collect=True, fast=fast)
+    except ScanLimitError:
+        return "limit"
+    except SheetXmlError:
+        return "refused"
+    return scan
+
+
+@_CASES
+@given(grids, st.lists(st.sampled_from(range(len(SPELLING_CHANGES))), min_size=1, max_size=3),
+       st.integers(0, 10))
+def test_the_fast_path_agrees_with_the_full_parse(grid, changes, where):
+    canonical = Spelling(prefix="", space=" ", lower=False, zeros=0, row_refs=True, cell_refs=True,
+                         self_closing=True, style_first=False, quote='"')
+    xml, _, _ = build(grid, canonical)
+    for change in changes:
+        old, new = SPELLING_CHANGES[change]
+        places = [m.start() for m in re.finditer(re.escape(old), xml)]
+        if places:
+            at = places[where % len(places)]
+            xml = xml[:at] + new + xml[at + len(old):]
+    exact, quick = _outcome(xml, fast=False), _outcome(xml, fast=True)
+    if not isinstance(exact, str) or exact == "limit":
+        assert quick == exact
+    elif not isinstance(quick, str):  # refused by the full parse, accepted by the fast path:
+        with contextlib.suppress(Exception):  # then calamine reads nothing outside it
+            read = calamine_grid(xml)
+            assert len(read) <= quick.rows and max(map(len, read), default=0) <= quick.columns

@@ -38,12 +38,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from malark.core.contract import column_letter
 from malark.core.errors import os_reason
 from malark.core.findings import Finding, rule
 from malark.core.text import display_path
-from malark.xlsx.ooxml import STRICT_WHAT_TO_DO, PackageError, SheetPart, sheet_parts
-from malark.xlsx.sheet_xml import ScanLimitError, SheetScan, SheetXmlError, root_element, scan_sheet
+from malark.xlsx.ooxml import PackageError, SheetPart, sheet_parts
+from malark.xlsx.parts import check_roots, scan_worksheets
+from malark.xlsx.refusal import SAVE_AS_XLSX, Refused, size_text, unreadable, unsafe
+from malark.xlsx.sheet_xml import SheetScan
 
 __all__ = [
     "DEFAULT_LIMITS", "Inspection", "Limits", "SheetPart", "inspect_file", "is_xlwings_conf",
@@ -77,14 +78,14 @@ DEFAULT_LIMITS = Limits()
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_SAVE_AS_XLSX = "Öppna filen i Excel och spara den som Excel-arbetsbok (.xlsx) utan lösenord."
 _DTD_MARKERS = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _SHEET_MARKERS = tuple("sheetData".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
-"""Bytes that make a part a worksheet for some reader: it is then parsed and capped."""
+"""Bytes that make a part a worksheet for some reader: it is then parsed and capped
+(`malark.xlsx.parts`)."""
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 256 * 1024
 
@@ -116,14 +117,6 @@ class Inspection:
         return self.package.read(name)
 
 
-class _Refused(Exception):
-    """Stops the inspection with one finding."""
-
-    def __init__(self, finding: Finding):
-        super().__init__(finding.message)
-        self.finding = finding
-
-
 def inspect_file(path: Path | str, *, display_name: str | None = None,
                  limits: Limits = DEFAULT_LIMITS, collect: frozenset[str] = frozenset()) -> Inspection:
     """Inspect `path` without trusting it; never raises. The formulas and error values of
@@ -133,37 +126,29 @@ def inspect_file(path: Path | str, *, display_name: str | None = None,
     try:
         _inspect(Path(path), inspection, limits, collect)
         inspection.readable = True
-    except _Refused as refused:
+    except Refused as refused:
         inspection.findings.append(refused.finding)
         inspection.package = None
     except Exception as error:  # noqa: BLE001 - a hostile file must never give a traceback
-        inspection.findings.append(_unreadable(name, f"filen är skadad ({type(error).__name__})"))
+        inspection.findings.append(unreadable(name, f"filen är skadad ({type(error).__name__})"))
         inspection.package = None
     return inspection
-
-
-def _unreadable(file: str, reason: str, what_to_do: str = _SAVE_AS_XLSX) -> Finding:
-    return rule("S001").finding(file=file, reason=reason, what_to_do=what_to_do)
-
-
-def _unsafe(file: str, reason: str) -> _Refused:
-    return _Refused(rule("S009").finding(file=file, reason=reason))
 
 
 def _inspect(path: Path, inspection: Inspection, limits: Limits, collect: frozenset[str]) -> None:
     name = inspection.file
     try:
         if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
-            raise _Refused(_unreadable(name, "det är ingen vanlig fil",
+            raise Refused(unreadable(name, "det är ingen vanlig fil",
                                        "Ange sökvägen till själva Excel-filen."))
         with path.open("rb") as handle:
             content = handle.read(limits.max_file_bytes + 1)
         if len(content) > limits.max_file_bytes:
             size = max(path.stat().st_size, len(content))
-            raise _unsafe(name, f"filen är {_size(size)}, större än gränsen "
-                                f"{_size(limits.max_file_bytes)}")
+            raise unsafe(name, f"filen är {size_text(size)}, större än gränsen "
+                                f"{size_text(limits.max_file_bytes)}")
     except OSError as error:
-        raise _Refused(_unreadable(name, f"filen kan inte öppnas ({os_reason(error)})",
+        raise Refused(unreadable(name, f"filen kan inte öppnas ({os_reason(error)})",
                                    "Kontrollera att filen finns och inte är öppen i ett annat "
                                    "program.")) from error
     inspection.content = content
@@ -172,13 +157,13 @@ def _inspect(path: Path, inspection: Inspection, limits: Limits, collect: frozen
     package = _open_zip(name, content, limits)
     worksheets = _check_entries(name, content, package, limits)
     inspection.package = package
-    _check_roots(name, package, limits)
+    check_roots(name, package, limits)
     try:
         inspection.sheets = sheet_parts(package)
     except PackageError as error:
-        raise _Refused(_unreadable(name, str(error), error.what_to_do or _SAVE_AS_XLSX)) from error
+        raise Refused(unreadable(name, str(error), error.what_to_do or SAVE_AS_XLSX)) from error
     wanted = {s.part for s in inspection.sheets if s.name in collect and s.part is not None}
-    inspection.scans = _scan_worksheets(name, package, worksheets, inspection.sheets, wanted, limits)
+    inspection.scans = scan_worksheets(name, package, worksheets, inspection.sheets, wanted, limits)
     inspection.findings.extend(_active_content(name, package, inspection.sheets))
 
 
@@ -189,13 +174,13 @@ def _check_magic(name: str, content: bytes) -> None:
     if head.startswith(_ZIP_MAGICS):
         return
     if head == _OLE_MAGIC:
-        raise _Refused(_ole_finding(name, content))
+        raise Refused(_ole_finding(name, content))
     if head.startswith(b"%PDF"):
-        raise _Refused(_unreadable(name, "filen är en PDF, inte en Excel-arbetsbok",
+        raise Refused(unreadable(name, "filen är en PDF, inte en Excel-arbetsbok",
                                    "Skicka in själva Excel-filen (.xlsx), inte en PDF-utskrift."))
     if not content:
-        raise _Refused(_unreadable(name, "filen är tom"))
-    raise _Refused(_unreadable(name, "filen är inte en Excel-arbetsbok (.xlsx)"))
+        raise Refused(unreadable(name, "filen är tom"))
+    raise Refused(unreadable(name, "filen är inte en Excel-arbetsbok (.xlsx)"))
 
 
 def ole_stream_names(content: bytes) -> set[str]:
@@ -213,39 +198,39 @@ def ole_stream_names(content: bytes) -> set[str]:
 def _ole_finding(name: str, content: bytes) -> Finding:
     streams = {s.rsplit("/", 1)[-1] for s in ole_stream_names(content)}
     if streams & {"encryptioninfo", "encryptedpackage"}:
-        return _unreadable(
+        return unreadable(
             name, "filen är lösenordsskyddad (krypterad)",
             "Öppna filen i Excel, ta bort lösenordet (Arkiv > Info > Skydda arbetsbok > "
             "Kryptera med lösenord, töm fältet) och spara som .xlsx utan lösenord.")
     if streams & {"workbook", "book"}:
-        return _unreadable(name, "filen är sparad i det gamla Excel-formatet .xls")
-    return _unreadable(name, "filen är ett äldre Office-dokument, inte en Excel-arbetsbok")
+        return unreadable(name, "filen är sparad i det gamla Excel-formatet .xls")
+    return unreadable(name, "filen är ett äldre Office-dokument, inte en Excel-arbetsbok")
 
 
 # --- the zip container ------------------------------------------------------------------
 
 def _open_zip(name: str, content: bytes, limits: Limits) -> zipfile.ZipFile:
-    entries, directory_size = _central_directory_size(content)
+    entries, directory_size = _central_directorysize_text(content)
     if entries is None:
-        raise _Refused(_unreadable(name, "filen är skadad eller ofullständig (zip-strukturen "
+        raise Refused(unreadable(name, "filen är skadad eller ofullständig (zip-strukturen "
                                          "saknas)"))
     if entries > limits.max_entries or directory_size > limits.max_entries * 1024:
-        raise _unsafe(name, f"filen har för många delar ({entries}, gränsen är "
+        raise unsafe(name, f"filen har för många delar ({entries}, gränsen är "
                             f"{limits.max_entries})")
     try:
         package = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
-        raise _Refused(_unreadable(name, "filen är skadad eller ofullständig")) from error
+        raise Refused(unreadable(name, "filen är skadad eller ofullständig")) from error
     if len(package.infolist()) > limits.max_entries:
-        raise _unsafe(name, f"filen har för många delar (gränsen är {limits.max_entries})")
+        raise unsafe(name, f"filen har för många delar (gränsen är {limits.max_entries})")
     names = [info.filename.replace("\\", "/").lower() for info in package.infolist()]
     if len(set(names)) != len(names):  # which copy would a parser read? (calamine looks
         # entries up without case and with \ read as /)
-        raise _unsafe(name, "filen innehåller samma del flera gånger")
+        raise unsafe(name, "filen innehåller samma del flera gånger")
     return package
 
 
-def _central_directory_size(content: bytes) -> tuple[int | None, int]:
+def _central_directorysize_text(content: bytes) -> tuple[int | None, int]:
     """(entry count, directory bytes) from the end-of-central-directory record."""
     at = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 65535))
     if at < 0 or len(content) < at + 22:
@@ -269,25 +254,21 @@ def _check_entries(name: str, content: bytes, package: zipfile.ZipFile, limits: 
     total = 0
     for info in package.infolist():
         if info.flag_bits & 0x1:
-            raise _Refused(_unreadable(name, "delar av filen är krypterade"))
+            raise Refused(unreadable(name, "delar av filen är krypterade"))
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _unsafe(name, f"delen {info.filename} använder en okänd komprimering")
+            raise unsafe(name, f"delen {info.filename} använder en okänd komprimering")
         total += info.file_size
         if info.file_size > limits.max_entry_bytes:
-            raise _unsafe(name, f"delen {info.filename} packas upp till mer än "
-                                f"{_size(limits.max_entry_bytes)}")
+            raise unsafe(name, f"delen {info.filename} packas upp till mer än "
+                                f"{size_text(limits.max_entry_bytes)}")
         if total > limits.max_total_bytes:
-            raise _unsafe(name, f"filen packas upp till mer än {_size(limits.max_total_bytes)}")
+            raise unsafe(name, f"filen packas upp till mer än {size_text(limits.max_total_bytes)}")
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
-            raise _unsafe(name, f"delen {info.filename} är misstänkt hårt komprimerad "
+            raise unsafe(name, f"delen {info.filename} är misstänkt hårt komprimerad "
                                 f"({ratio:.0f}:1, zip-bomb)")
     return [info.filename for info in package.infolist()
             if _check_entry_content(name, content, info)]
-
-
-def _size(count: int) -> str:
-    return f"{count / _MB:.0f} MB" if count >= _MB else f"{max(count // 1024, 1)} kB"
 
 
 def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> bool:
@@ -298,10 +279,10 @@ def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> bo
     for chunk in _inflate(name, content, info):
         produced += len(chunk)
         if produced > info.file_size:
-            raise _unsafe(name, f"delen {info.filename} är större än zip-katalogen anger")
+            raise unsafe(name, f"delen {info.filename} är större än zip-katalogen anger")
         window = tail + chunk
         if is_xml and any(marker in window for marker in _DTD_MARKERS):
-            raise _unsafe(name, f"delen {info.filename} innehåller en DTD eller "
+            raise unsafe(name, f"delen {info.filename} innehåller en DTD eller "
                                 "entitetsdeklarationer (XML-bomb)")
         worksheet = worksheet or any(marker in window for marker in _SHEET_MARKERS)
         tail = window[-24:]
@@ -312,12 +293,12 @@ def _inflate(name: str, content: bytes, info: zipfile.ZipInfo) -> Iterator[bytes
     start = info.header_offset
     header = content[start:start + 30]
     if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
-        raise _Refused(_unreadable(name, "filen är skadad eller ofullständig"))
+        raise Refused(unreadable(name, "filen är skadad eller ofullständig"))
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     data_start = start + 30 + name_length + extra_length
     raw = memoryview(content)[data_start:data_start + info.compress_size]
     if len(raw) < info.compress_size:
-        raise _Refused(_unreadable(name, "filen är ofullständig (avkortad)"))
+        raise Refused(unreadable(name, "filen är ofullständig (avkortad)"))
     if info.compress_type == zipfile.ZIP_STORED:
         yield bytes(raw)
         return
@@ -330,69 +311,7 @@ def _inflate(name: str, content: bytes, info: zipfile.ZipInfo) -> Iterator[bytes
                 pending = inflater.unconsumed_tail
         yield inflater.flush()
     except zlib.error as error:
-        raise _Refused(_unreadable(name, "filen är skadad (en del går inte att packa upp)")) from error
-
-
-# --- the parts a reader parses ----------------------------------------------------------
-
-def _check_roots(name: str, package: zipfile.ZipFile, limits: Limits) -> None:
-    """The root element of every XML part: a shared-string table must not declare more
-    texts than it could hold (calamine reserves room for them before reading)."""
-    for info in package.infolist():
-        if info.file_size == 0 or not _looks_like_xml(package, info):
-            continue
-        try:
-            root, attributes = root_element(package.read(info.filename))
-        except SheetXmlError:
-            continue  # a parser that reads this part says so; nothing is reserved before
-        if root != "sst":
-            continue
-        ceiling = min(limits.max_shared_strings, info.file_size // 4 + 1)
-        for key, value in attributes.items():
-            declared = value.strip().lstrip("+")
-            if key.rsplit(":", 1)[-1] in ("count", "uniqueCount") and declared.isdigit() \
-                    and int(declared) > ceiling:
-                raise _unsafe(name, f"delen {info.filename} anger {declared[:20]} texter, fler "
-                                    "än den kan innehålla")
-
-
-def _looks_like_xml(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    with package.open(info) as handle:
-        head = handle.read(64).lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
-    return head.startswith(b"<")
-
-
-def _scan_worksheets(name: str, package: zipfile.ZipFile, parts: list[str], sheets: list[SheetPart],
-                     collect: set[str | None], limits: Limits) -> dict[str, SheetScan]:
-    """Parse every part holding a `sheetData` (`malark.xlsx.sheet_xml`): its extent is
-    capped per sheet and in total before anything else reads it."""
-    shown = {s.part: s.name for s in sheets if s.part is not None}
-    scans: dict[str, SheetScan] = {}
-    total = 0
-    for part in parts:
-        label = shown.get(part, part)
-        try:
-            scan = scan_sheet(package.read(part), max_cells=limits.max_sheet_cells,
-                              collect=part in collect, max_formulas=limits.max_formulas)
-        except ScanLimitError as error:
-            if error.rows and error.columns:
-                raise _too_big(name, label, error.rows, error.columns) from error
-            raise _unsafe(name, f"bladet {label}: {error}") from error
-        except SheetXmlError as error:
-            what_to_do = STRICT_WHAT_TO_DO if error.strict else _SAVE_AS_XLSX
-            raise _Refused(_unreadable(name, f"bladet {label}: {error}", what_to_do)) from error
-        total += scan.cells
-        if total > limits.max_total_cells:
-            raise _too_big(name, label, scan.rows, scan.columns)
-        scans[part] = scan
-    return scans
-
-
-def _too_big(name: str, sheet: str, rows: int, columns: int) -> _Refused:
-    return _unsafe(name, f"bladet {sheet} är för stort (minst {rows} rader × {columns} "
-                         f"kolumner): något är ifyllt långt ner, till rad {rows}, eller långt "
-                         f"ut till höger, till kolumn {column_letter(columns)}. Töm de cellerna "
-                         "i Excel")
+        raise Refused(unreadable(name, "filen är skadad (en del går inte att packa upp)")) from error
 
 
 # --- macros, links and configuration sheets (S010) --------------------------------------

@@ -6,7 +6,10 @@ declarations are refused) decides everything the reader later trusts. Names are 
 the way python-calamine matches them: by the local part after the first `:`, whatever
 the prefix or namespace; a cell's position is its `r` attribute (letters in any case,
 leading zeros allowed) or, without one, the next position in its row, so the extent found
-here is where calamine will put the cells. A worksheet whose shape calamine could read
+here is where calamine will put the cells. A worksheet in the spelling every spreadsheet
+program writes (every row and cell with a plain `r`) takes a fast path of byte patterns
+that gives the same answer (`malark.xlsx.canonical_sheet`; every cell is where its address
+says). Any other spelling is parsed with expat, and a shape calamine could read
 differently is refused rather than guessed at:
 
 - `sheetData` once, directly under the root; `row` only in `sheetData`, `c` only in a
@@ -28,6 +31,8 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from malark.core.contract import column_letter
+from malark.xlsx.canonical_sheet import fast_scan
+from malark.xlsx.shared_formulas import shift_formula
 
 __all__ = [
     "EXCEL_COLUMNS",
@@ -55,6 +60,7 @@ _CELL_CHILDREN = frozenset({"f", "v", "is", "extLst"})
 _ROW_CHILDREN = frozenset({"c", "extLst"})
 _PLACED = frozenset({"sheetData", "row", "c"})
 _CELL_ADDRESS = re.compile(r"([A-Za-z]+)([0-9]+)")
+_USUAL_ADDRESS = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _DIGITS = re.compile(r"[0-9]+")
 _UTF8_NAMES = {"utf-8", "utf8"}
 _DECLARED_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
@@ -199,7 +205,14 @@ class _Walker:
         parent = stack[-1] if stack else None
         stack.append(local)
         if parent == "c":
-            self._cell_child(local, attributes)
+            if local not in _CELL_CHILDREN:
+                raise _shape(f"en cell innehåller elementet {local}")
+            if local != "extLst":
+                self.cell_content = True
+                if self.collect:
+                    self._collect(local, attributes)
+        elif parent == "f" or parent == "v":  # text only: a formula cannot hide in them
+            raise _shape(f"elementet {parent} innehåller elementet {local}")
         elif local == "c":
             self._start_cell(parent, attributes)
         elif local == "row":
@@ -217,12 +230,15 @@ class _Walker:
 
     def end(self, name: str) -> None:
         local = self.stack.pop()
-        if local == "c":
+        if local == "v" or local == "is":
+            if self.text is not None:
+                self._end_value(local)
+        elif local == "c":
             self._end_cell()
         elif local == "row":
             self.row_index += 1
             self.column_index = 0
-        elif self.text is not None and local in ("f", "v") and self.stack[-1:] == ["c"]:
+        elif local == "f" and self.text is not None:
             self._end_value(local)
 
     def characters(self, data: str) -> None:
@@ -251,23 +267,25 @@ class _Walker:
         if self.elements > self.max_elements:
             raise ScanLimitError(f"fler än {self.max_elements} celler", self.scan.rows,
                                  self.scan.columns)
-        reference = _attribute(attributes, "r")
+        reference = kind = None
+        for index in range(0, len(attributes), 2):  # the hot loop: inlined `_attribute`
+            key = attributes[index]
+            if key == "r":
+                reference = attributes[index + 1]
+            elif key == "t":
+                kind = attributes[index + 1]
+            elif ":" in key and local_name(key) in ("r", "t") and not key.startswith("xmlns"):
+                raise _shape(f"attributet {key}")
         if reference is None:
             row, column = self.row_index + 1, self.column_index + 1
         else:
             row, column = _cell_position(reference)
             self.column_index = column - 1
         self.cell = (row, column)
-        self.cell_kind = _attribute(attributes, "t")
+        self.cell_kind = kind
         self.cell_content = False
 
-    def _cell_child(self, local: str, attributes: list[str]) -> None:
-        if local not in _CELL_CHILDREN:
-            raise _shape(f"en cell innehåller elementet {local}")
-        if local in ("v", "is", "f"):
-            self.cell_content = True
-        if not self.collect:
-            return
+    def _collect(self, local: str, attributes: list[str]) -> None:
         if local == "f":
             self.formula_attributes = {local_name(k): v for k, v in
                                        zip(attributes[::2], attributes[1::2], strict=True)}
@@ -342,7 +360,23 @@ def _row_number(digits: str) -> int:
     return row
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _cell_position(reference: str) -> tuple[int, int]:
+    match = _USUAL_ADDRESS.fullmatch(reference)
+    if match is not None:  # the usual case, and column letters repeat: remembered
+        letters, digits = match.groups()
+        column = _COLUMNS.get(letters)
+        if column is None:
+            column = 0
+            for ch in letters.upper():
+                column = column * 26 + ord(ch) - 64
+            if len(_COLUMNS) < 100_000:
+                _COLUMNS[letters] = column
+        row = int(digits)
+        if column <= EXCEL_COLUMNS and 1 <= row <= EXCEL_ROWS:
+            return row, column
     match = _CELL_ADDRESS.fullmatch(reference)
     if match is None:
         raise SheetXmlError(f"celladressen \"{reference[:20]}\" går inte att tolka")
@@ -357,10 +391,15 @@ def _cell_position(reference: str) -> tuple[int, int]:
 
 
 def scan_sheet(xml: bytes, *, max_cells: int, collect: bool = False,
-               max_formulas: int = MAX_FORMULAS) -> SheetScan:
+               max_formulas: int = MAX_FORMULAS, fast: bool = True) -> SheetScan:
     """Parse one worksheet part. Raises `SheetXmlError` (or `ScanLimitError` once the
-    cells reach past `max_cells` or the formulas past `max_formulas`)."""
+    cells reach past `max_cells` or the formulas past `max_formulas`). A sheet in the
+    canonical spelling takes the fast path (`malark.xlsx.canonical_sheet`) unless `fast`
+    is False; the answer is the same."""
     _check_utf8(xml)
+    quick = fast_scan(xml, collect) if fast else None
+    if quick is not None:
+        return _checked(SheetScan(*quick), max_cells, max_formulas, xml.count(b"<c "))
     walker = _Walker(max_cells, collect, max_formulas)
     parser = _parser()
     parser.StartElementHandler = walker.start
@@ -377,6 +416,17 @@ def scan_sheet(xml: bytes, *, max_cells: int, collect: bool = False,
     return walker.scan
 
 
+def _checked(scan: SheetScan, max_cells: int, max_formulas: int, elements: int) -> SheetScan:
+    """The limits the walker applies while it parses, applied to the fast path's answer."""
+    if elements > 4 * max_cells + 10_000:
+        raise ScanLimitError(f"fler än {4 * max_cells + 10_000} celler", scan.rows, scan.columns)
+    if scan.cells > max_cells:
+        raise ScanLimitError("för stort", scan.rows, scan.columns)
+    if len(scan.formulas) > max_formulas:
+        raise ScanLimitError(f"fler än {max_formulas} formler")
+    return scan
+
+
 def sheet_extent(xml: bytes, max_cells: int) -> tuple[int, int]:
     """(last row, last column) of the cells that hold something."""
     scan = scan_sheet(xml, max_cells=max_cells)
@@ -390,37 +440,3 @@ def scan_formulas_and_errors(xml: bytes, *, max_formulas: int = MAX_FORMULAS,
     the master's text shifted to them. Raises `ScanLimitError` past `max_formulas`."""
     scan = scan_sheet(xml, max_cells=max_cells, collect=True, max_formulas=max_formulas)
     return scan.formulas, scan.errors
-
-
-# --- shared formulas ------------------------------------------------------------------
-
-# A1 references outside string literals and not followed by "(" (LOG10( is a function).
-_FORMULA_TOKEN = re.compile(
-    r"""("(?:[^"]|"")*")"""                     # string literal
-    r"""|('(?:[^']|'')*'!|\b[A-Za-z_][\w.]*!)"""  # sheet prefix
-    r"""|(?<![\w.$])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(])"""
-)
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def shift_formula(text: str, rows: int, columns: int) -> str:
-    """Move the relative A1 references of `text` by `rows` and `columns` (as Excel does
-    for the cells of a shared formula)."""
-
-    def move(match: re.Match[str]) -> str:
-        if match.group(1) or match.group(2):
-            return match.group(0)
-        column_abs, letters, row_abs, digits = match.group(3, 4, 5, 6)
-        column = _column_number(letters) + (0 if column_abs else columns)
-        row = int(digits) + (0 if row_abs else rows)
-        if column < 1 or row < 1:
-            return "#REF!"
-        return f"{column_abs}{column_letter(column)}{row_abs}{row}"
-
-    return _FORMULA_TOKEN.sub(move, text)
