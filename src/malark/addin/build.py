@@ -74,8 +74,10 @@ def template_path() -> Path:
     spec = importlib.util.find_spec("xlwings")
     if spec is None or not spec.submodule_search_locations:
         raise InputError(
-            "Tillägget byggs från xlwings mall, men xlwings är inte installerat. Kör "
-            "pip install \"malark[excel]\" och försök igen."
+            "Tillägget byggs från xlwings mall, men xlwings är inte installerat (det ingår "
+            "i malarks extra excel, som make demo inte installerar). Kör pip install "
+            "\"malark[excel]\" – i en kopia av källkoden .venv/bin/pip install -e \".[excel]\" "
+            "eller make addin – och försök igen."
         )
     path = Path(next(iter(spec.submodule_search_locations))) / TEMPLATE_NAME
     if not path.is_file():
@@ -237,13 +239,15 @@ def build_addin(
     `python` from PATH on the other. The file is written atomically
     (`malark.xlsx.atomic.AtomicFile`), so a failed build never leaves half an add-in.
     """
+    from malark.addin.launcher import with_launcher
+
     default_win, default_mac = _default_interpreters()
-    replacements = _replacements(
-        default_win if interpreter_win is None else interpreter_win,
-        default_mac if interpreter_mac is None else interpreter_mac,
-    )
     source = template or template_path()
     target = Path(out_dir) / ADDIN_FILENAME
+    replacements = _replacements(*with_launcher(
+        target.parent, sys.platform,
+        interpreter_win=default_win if interpreter_win is None else interpreter_win,
+        interpreter_mac=default_mac if interpreter_mac is None else interpreter_mac))
     try:
         with AtomicFile(target) as output:
             with zipfile.ZipFile(source) as zin, \

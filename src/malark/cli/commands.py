@@ -154,6 +154,9 @@ def _shown(path: Path) -> str:
     return printable(display_path(path))
 
 
+PERIOD_CHOICE = click_sv.Choice(PERIODS, case_sensitive=False)
+"""`Plan`, `T1`, `T2`, `Helår`, typed in any case."""
+
 PROGRESS_MIN_FILES = 5
 """A progress bar (on a terminal) only for runs of at least this many files."""
 
@@ -193,11 +196,11 @@ class _ProgressBar:
 @click.option("-o", "--output", "out_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Mappen där arbetsböckerna skrivs.")
-@click.option("--period", type=click.Choice(PERIODS, case_sensitive=False), default="Plan", show_default=True,
+@click.option("--period", type=PERIOD_CHOICE, default="Plan", show_default=True,
               help="Perioden arbetsböckerna gäller.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
-              help="Sammanställningen från en tidigare period: mål, id:n, indikatorer, "
-                   "aktiviteter och utfall förs över.")
+              help="Sammanställningen från en tidigare period (i år, eller förra årets inför "
+                   "Plan): mål, id:n, indikatorer, aktiviteter och utfall förs över.")
 @click.option("--namnd", "committees", multiple=True, metavar="ID",
               help="Bara dessa nämnder: --namnd BUN --namnd SN eller --namnd BUN,SN. "
                    "Standard: alla nämnder.")
@@ -214,8 +217,10 @@ def generate_command(model: Path, out_dir: Path, period: str, previous: Path | N
 
         written = api.generate(model, out_dir, period=period, previous=previous,
                                committees=list(committees) or None, force=force,
-                               progress=progress)
-    click.echo(f"{len(written)} arbetsböcker skrivna i {_shown(out_dir)}.")
+                               progress=progress,
+                               warn=lambda message: click.echo(printable(f"Varning: {message}"), err=True))
+    count = "1 arbetsbok skriven" if len(written) == 1 else f"{len(written)} arbetsböcker skrivna"
+    click.echo(f"{count} i {_shown(out_dir)}.")
 
 
 def _console():
@@ -229,7 +234,7 @@ def _console():
                 metavar="FILE...")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Målmodellen: kontrollera också mot den (kommun, år, KF-mål, adressering).")
-@click.option("--period", type=click.Choice(PERIODS, case_sensitive=False),
+@click.option("--period", type=PERIOD_CHOICE,
               help="Perioden som arbetsböckerna ska gälla (annars fel S004).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: tabell per fil; json: ett JSON-dokument på stdout.")
@@ -283,30 +288,78 @@ def rules_command(output_format: str) -> None:
               type=click.Path(dir_okay=False, path_type=Path), help="Målmodellen.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Sammanställningen som skrivs (.xlsx).")
-@click.option("--period", type=click.Choice(PERIODS, case_sensitive=False),
+@click.option("--period", type=PERIOD_CHOICE,
               help="Perioden som sammanställs (annars perioden i de inskickade filerna).")
 @click.option("--skip-invalid", is_flag=True,
               help="Sammanställ ändå och lista filer med fel som Ej inlästa.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sammanställningen från perioden före: nämnder utan inläst fil behåller "
+                   "sina senast kända mål, indikatorer och aktiviteter därifrån.")
+@click.option("--force", is_flag=True,
+              help="Ersätt en tidigare sammanställning med samma namn.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text: tabell per fil; json: ett JSON-dokument på stdout.")
 @click.pass_context
 @json_on_failure
 def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path, out: Path,
-                  period: str | None, skip_invalid: bool, output_format: str) -> None:
+                  period: str | None, skip_invalid: bool, previous: Path | None, force: bool,
+                  output_format: str) -> None:
     """Kontrollera de inskickade arbetsböckerna och sammanställ dem till en arbetsbok.
 
     Finns fel i någon fil skrivs ingenting (slutkod 1), om inte --skip-invalid anges.
+    Finns utfilen redan skrivs den inte över utan --force (slutkod 2).
     """
     from malark.merge.render import render_merge_text
 
     with _ProgressBar() as progress:
         result = api.merge(list(inputs), model_path=model_path, out=out, period=period,
-                           skip_invalid=skip_invalid, progress=progress)
+                           skip_invalid=skip_invalid, progress=progress, previous=previous,
+                           force=force)
     if output_format == "json":
         echo_json(result.to_dict())
     else:
         render_merge_text(result, _console())
     ctx.exit(EXIT_FINDINGS if result.errors or result.output is None else EXIT_OK)
+
+
+@cli.command("report")
+@click.argument("consolidated", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Rapporten som skrivs: .docx (Word), .pdf (via LibreOffice) eller .html.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Kommunens Word-dokument eller -mall (.docx/.dotx): rapporten får dess "
+                   "formatmallar, sidhuvud och sidfot.")
+@click.option("--previous", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="En tidigare periods sammanställning (flera: --previous A --previous B): "
+                   "tidigare utfall och trendpil per indikator.")
+@click.option("--force", is_flag=True, help="Skriv över OUT även om malark inte har skrivit den.")
+def report_command(consolidated: Path, out: Path, template: Path | None, previous: tuple[Path, ...],
+                   force: bool) -> None:
+    """Skriv målavsnittet till KS och KF från sammanställningen CONSOLIDATED."""
+    path = api.report(consolidated, out, template=template, previous=list(previous), force=force)
+    click.echo(f"Rapporten skriven: {_shown(path)}")
+
+
+@cli.command("kolada")
+@click.argument("model", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--years", metavar="FRÅN-TILL",
+              help="Åren att hämta, t.ex. 2019-2026. Standard: de åtta åren före budgetåret.")
+@click.option("--jamfor", "compare", multiple=True, metavar="ID,…",
+              help="Jämförelser: kommunkoder (0000 är riket) eller kommungrupper (G…), åtskilda "
+                   "med komma. Standard: 0000.")
+@click.option("--offline", is_flag=True,
+              help="Hämta ingenting; visa vilka värden målmodellen redan har.")
+def kolada_command(model: Path, years: str | None, compare: tuple[str, ...], offline: bool) -> None:
+    """Hämta KF-indikatorernas värden från Kolada till målmodellens blad Indikatorvärden.
+
+    Värden som någon skrivit in för hand skrivs aldrig över (skillnader visas), inget annat
+    i målmodellen ändras. Adressen kan ändras med miljövariabeln MALARK_KOLADA_URL.
+    """
+    from malark.kolada.render import render_kolada
+
+    result = api.kolada(model, years=years, compare=list(compare) if compare else None,
+                        offline=offline)
+    render_kolada(result, _console())
 
 
 @cli.group("addin")
@@ -330,6 +383,46 @@ def addin_build_command(out_dir: Path, interpreter_win: str | None,
                            interpreter_mac=interpreter_mac)
     click.echo(f"Tillägget skrivet: {_shown(path)}")
     click.echo("Installera det enligt docs/tillagg.md (Excel > Tillägg > Bläddra).")
+
+
+@cli.group("web")
+def web_group() -> None:
+    """Valideringssidan och Office-tillägget som kör malark i webbläsaren (ingen Python hos användaren)."""
+
+
+@web_group.command("build")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default="malark-web", show_default=True, help="Mappen som sidan och tillägget skrivs till.")
+@click.option("--base-url", metavar="URL",
+              help="https-adressen där IT lägger mappen (adresserna i manifest.xml). "
+                   "Standard: https://localhost:3000/ för att prova.")
+def web_build_command(out_dir: Path, base_url: str | None) -> None:
+    """Bygg valideringssidan (index.html) och Office-tillägget (manifest.xml)."""
+    built = api.build_web(out_dir, base_url=base_url, progress=lambda text: click.echo(text, err=True))
+    click.echo(f"Sidan och tillägget skrivna i {built.directory} "
+               f"({len(built.files)} filer, {built.total_bytes / 1e6:.1f} MB).")
+    click.echo(f"Valideringssidan: {built.directory / 'index.html'}; prova med: malark web serve {out_dir}")
+    click.echo(f"Tillägget: {built.directory / 'manifest.xml'} pekar på {built.base_url}")
+
+
+@web_group.command("serve")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="malark-web")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Porten på 127.0.0.1.")
+def web_serve_command(directory: Path, port: int) -> None:
+    """Visa den byggda mappen på http://127.0.0.1 (bara den här datorn kommer åt den)."""
+    from malark.web.serve import make_server
+
+    server = make_server(directory, port)
+    host, bound = server.server_address[:2]
+    click.echo(f"Öppna http://{host}:{bound}/ i webbläsaren. Avsluta med Ctrl+C.")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+click_sv.swedish_usage(cli)
 
 
 def main() -> None:

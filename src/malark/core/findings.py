@@ -127,10 +127,14 @@ _RULES: tuple[Rule, ...] = (
          "Makron, externa länkar och xlwings-konfigurationsblad (`*.conf`) kan köra kod eller "
          "hämta data utifrån och hör inte hemma i en inlämnad målrapport."),
     Rule("S011", E, "Flera filer för samma nämnd",
-         "Nämnden {committee} finns i flera filer: {file_name} och {others}. Ta bort eller "
-         "flytta den fil som inte gäller och sammanställ igen.",
-         "Sammanställningen tar en fil per nämnd. Två filer för samma nämnd stoppas båda, så "
-         "att ingen av dem väljs i tysthet."),
+         "Nämnden {committee} har {count} filer för {period}: den här och {others}. {verdict} "
+         "Ta bort eller flytta de filer som inte gäller och kör igen.",
+         "En nämnd lämnar in en fil per period. Två eller flera filer för samma nämnd och "
+         "period stoppas alla, så att ingen av dem väljs i tysthet, och meddelandet säger "
+         "vilken som är nyast: i första hand den som ekonomikontoret skapade senast "
+         "(`generated_at` i `_malark`), därefter den som sparades senast (filens egen "
+         "uppgift om när den sparades, som följer med när filen mejlas eller kopieras) och "
+         "sist filsystemets ändringstid. `validate` och `merge` säger samma sak."),
     Rule("S012", W, "Värden utanför tabellens kolumner",
          "{what} Det kommer inte med i sammanställningen. Flytta innehållet till en av "
          "tabellens kolumner (t.ex. Kommentar) eller ta bort det.",
@@ -169,6 +173,15 @@ _RULES: tuple[Rule, ...] = (
          "<NÄMND>-<n> (BUN-1), indikatorer <mål>-I<n> (BUN-1-I2, KF3-I1), aktiviteter "
          "<mål>-A<n>. Ett id som nämnden skriver själv kontrolleras mot mönstret, mot radens "
          "mål och mot målmodellens egna KF-indikator-id:n."),
+    Rule("K007", E, "En rad från en tidigare period saknas",
+         "{noun} {id} {period} finns inte längre i arbetsboken (raden är borttagen eller har "
+         "fått ett annat id). {what_to_do}",
+         "Nämndmål, indikatorer och aktiviteter som förts över från en tidigare period "
+         "(`generate --previous`) är målkedjan: de får inte försvinna mellan perioderna. En "
+         "aktivitet som inte ska genomföras får status Avbruten; ett mål eller en indikator som "
+         "ska upphöra tas bort av ekonomikontoret i sammanställningen inför nästa utskick. "
+         "Arbetsboken minns vilka rader som förts över (i det dolda bladet `_malark`). Ett "
+         "överfört id som ändrats, på en rad som i övrigt känns igen, är S007."),
     # --- SMART -----------------------------------------------------------------------------
     Rule("M001", W, "Inte specifikt",
          "Målformuleringen innehåller {words}, som är vagt. Skriv vad som ska uppnås, för "

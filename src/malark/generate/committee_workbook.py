@@ -50,6 +50,7 @@ from malark.core.contract import (
 )
 from malark.core.lights import light_formula
 from malark.core.model import GoalModel, Indicator
+from malark.generate.history_outcomes import with_history
 from malark.generate.instructions import write_instructions
 from malark.generate.previous import Carried
 from malark.generate.style import (
@@ -61,11 +62,16 @@ from malark.generate.style import (
     guidance,
     print_setup,
     protect,
-    row_height,
     style_header,
 )
 from malark.xlsx.atomic import save_workbook
 from malark.xlsx.meta import GUL_GRANS_NAME, WorkbookMeta, gul_grans_row, meta_rows, snapshot_for
+from malark.xlsx.sheet_layout import (
+    computed_columns,
+    fit_rows_to_text,
+    print_area_formula,
+    set_print_area,
+)
 
 __all__ = [
     "GOAL_LIST_NAME",
@@ -137,7 +143,9 @@ def _put(cell, value: Any) -> None:
 
 
 def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[_Row], lists: dict[str, str]) -> int:
-    """Header, rows and per-column validation; returns the last row number."""
+    """Header, rows (fitted to their text, see `malark.xlsx.sheet_layout`), per-column
+    validation and a print area that ends at the last filled row; returns the last row
+    number."""
     style_header(ws, spec)
     looks = {c.field: CellLook(c) for c in spec.columns}
     for number, row in enumerate(rows, start=2):
@@ -149,9 +157,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[_Row], lists: dict[s
             fill = None if column.kind is Kind.FORMULA else row.locked_fill
             looks[column.field].apply(cell, editable=column.field in row.editable, fill=fill,
                                       bold=column.field in row.bold)
-        height = row_height(row.values, spec) if row.values else None
-        if height:
-            ws.row_dimensions[number].height = height
+    fit_rows_to_text(ws, len(spec.columns))
     last = max(2, len(rows) + 1)
     for column in spec.columns:
         letter = spec.letter(column.field)
@@ -163,6 +169,8 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[_Row], lists: dict[s
     ws.auto_filter.ref = f"A1:{spec.letter(spec.columns[-1].field)}{last}"
     protect(ws, rows_editable=True)
     print_setup(ws)
+    set_print_area(ws.parent, ws, print_area_formula(spec.name, len(spec.columns), last,
+                                                     computed_columns(spec)))
     return last
 
 
@@ -262,8 +270,12 @@ def build_committee_workbook(
     prepared: PreparedRows = PreparedRows(),
 ) -> Workbook:
     """The committee workbook of `committee_id` for `period`, not yet saved."""
-    carried = carried or Carried()
+    carried = with_history(model, period, carried or Carried())
     snapshot = snapshot_for(model, committee_id)
+    carried_ids = carried.carried_ids()
+    if carried_ids:
+        snapshot = snapshot.model_copy(update={"carried": carried_ids,
+                                               "carried_from": carried.source})
     meta = WorkbookMeta(
         format_version=FORMAT_VERSION, kommun=model.municipality, kommunkod=model.municipality_code,
         budgetår=model.budget_year, period=period, nämnd=committee_id,

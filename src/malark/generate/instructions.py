@@ -84,7 +84,8 @@ _RULES = (
 def instruction_rows(model: GoalModel, committee_id: str, period: Period) -> list[tuple[str, str]]:
     """`(label, text)` rows of the sheet; a label of `#` starts a section heading."""
     committee = model.committee(committee_id)
-    deadline = format_date(model.deadline) if model.deadline else "enligt ekonomikontorets utskick"
+    day = model.deadline_for(period)
+    deadline = format_date(day) if day else "enligt ekonomikontorets utskick"
     contact = ", ".join(p for p in (committee.contact, committee.email) if p) or "–"
     rows: list[tuple[str, str]] = [
         ("Kommun", f"{model.municipality} (budgetår {model.budget_year})"),

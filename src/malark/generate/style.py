@@ -7,7 +7,6 @@ generator never types a header or a dropdown value.
 
 from __future__ import annotations
 
-import math
 from copy import copy
 from datetime import date
 from typing import Any
@@ -40,7 +39,6 @@ __all__ = [
     "number_format",
     "print_setup",
     "protect",
-    "row_height",
     "style_header",
 ]
 
@@ -82,7 +80,6 @@ _MIN_YEAR, _MAX_YEAR = 2000, 2100
 _MIN_DATE, _MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 _NUMBER_LIMIT = "1000000000000"
 HEADER_HEIGHT = 32.0
-_LINE_HEIGHT = 15.0
 
 
 class CellLook:
@@ -135,18 +132,6 @@ def style_header(ws: Worksheet, spec: SheetSpec) -> None:
         ws.column_dimensions[spec.letter(column.field)].width = column.width
     ws.row_dimensions[1].height = HEADER_HEIGHT
     ws.freeze_panes = "A2"
-
-
-def row_height(values: dict[str, object], spec: SheetSpec) -> float | None:
-    """Height that shows every wrapped text of a pre-filled row, or None for one line."""
-    lines = 1
-    for column in spec.columns:
-        text = values.get(column.field)
-        if isinstance(text, str) and text:
-            per_line = max(column.width * 1.15, 1.0)
-            needed = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-            lines = max(lines, needed)
-    return None if lines == 1 else lines * _LINE_HEIGHT + 3
 
 
 def _serial(day: date) -> str:

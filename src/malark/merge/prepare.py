@@ -16,14 +16,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from malark.core.contract import COMMITTEE_DATA_SHEETS, COMMITTEE_INDIKATORER, Direction, Period
+from malark.core.contract import (
+    COMMITTEE_DATA_SHEETS,
+    COMMITTEE_INDIKATORER,
+    CONSOLIDATED_DATA_SHEETS,
+    TREND_COLUMN,
+    Direction,
+    Kind,
+    Period,
+)
 from malark.core.findings import rule
+from malark.core.history import History
 from malark.core.lights import indicator_light
 from malark.core.model import GoalModel
 from malark.core.swedish import number_from_cell
 from malark.core.text import display_path
-from malark.merge.ids import AssignedId, assign_ids, is_data_row
+from malark.merge.history import indicator_trend
 from malark.merge.workers import DEFAULT_TIMEOUT, UNREADABLE, internal_error, run_isolated
+from malark.validate.checks.values import typed_value
+from malark.validate.ids import AssignedId, assign_ids, is_data_row
 from malark.validate.submission import FileReport, Submission
 from malark.validate.validation import validate_workbook_data
 from malark.xlsx.reader import read_workbook
@@ -87,31 +98,53 @@ def _replace_id_findings(report: FileReport, assigned: list[AssignedId]) -> None
 
 def committee_rows(submission: Submission, assigned: list[AssignedId],
                    model: GoalModel) -> dict[str, list[list[Any]]]:
-    """The submission's data rows in consolidated column order (`Nämnd` first), values as
-    read; an empty Id gets its assigned id; `Trafikljus` is the light code (SPEC 5)."""
+    """The submission's data rows in consolidated column order (`Nämnd` first). Values as
+    read, except that a number, year or date typed as text is written as the value D011
+    reported (`typed_value`; the committee's own file is untouched) and a dropdown value
+    or id without surrounding spaces; an empty Id gets its assigned id; `Trafikljus` is
+    the light code (SPEC 5); an `Indikatorer` row has its trend against the history's
+    previous year (SPEC 9); `Från period` stays empty (the row is this period's)."""
     committee = submission.committee_id
     new_ids = {(a.sheet, a.row): a.new_id for a in assigned}
     result: dict[str, list[list[Any]]] = {}
-    for spec in COMMITTEE_DATA_SHEETS:
+    for spec, consolidated in zip(COMMITTEE_DATA_SHEETS, CONSOLIDATED_DATA_SHEETS, strict=True):
         table = submission.tables.get(spec.name)
-        fields = [c.field for c in spec.columns]
+        kinds = [(c.field, c.kind if c.kind in _TYPED else None) for c in spec.columns]
+        after = [None] * (len(consolidated.columns) - len(spec.columns) - 1)  # Trend, Från period
         id_at = 1 + spec.index("id")
         sheet_rows: list[list[Any]] = []
         for row in table.rows if table else ():
             if not is_data_row(row):
                 continue
             cells = row.cells
-            values = [committee, *(cells[f].value if f in cells else None for f in fields)]
+            values = [committee, *(_typed(cells[f].value, kind) if f in cells else None
+                                   for f, kind in kinds), *after]
             new_id = new_ids.get((spec.name, row.number))
             if new_id is not None:
                 values[id_at] = new_id
             sheet_rows.append(values)
         result[spec.name] = sheet_rows
     light = 1 + COMMITTEE_INDIKATORER.index("light")
-    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("baseline", "target", "outcome", "direction")}
+    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("id", "baseline", "target", "outcome", "direction")}
+    history = History(model.indicator_values)
     for values in result[COMMITTEE_INDIKATORER.name]:
         values[light] = _light(values, at, model.settings.yellow_threshold)
+        values[_TREND_AT] = indicator_trend(history, model.budget_year, values[at["id"]],
+                                            values[at["outcome"]], values[at["direction"]])
     return result
+
+
+_TREND_AT = next(s for s in CONSOLIDATED_DATA_SHEETS
+                 if s.name == COMMITTEE_INDIKATORER.name).index(TREND_COLUMN.field)
+_TYPED = frozenset({Kind.NUMBER, Kind.YEAR, Kind.DATE, Kind.CHOICE, Kind.ID, Kind.GOAL_REF})
+"""Kinds whose text `typed_value` may change; other columns are written as read."""
+
+
+def _typed(value: Any, kind: Kind | None) -> Any:
+    """`typed_value` where it can change something: text, or a bare number in a date column."""
+    if kind is None or not (type(value) is str or (kind is Kind.DATE and type(value) is float)):
+        return value
+    return typed_value(value, kind)
 
 
 def _light(values: list[Any], at: dict[str, int], threshold: float) -> int | None:

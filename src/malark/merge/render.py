@@ -1,5 +1,6 @@
 """The text report of `malark merge`: the validation report of every file (shared with
-`validate`), then what was merged, what is missing and the row-count check."""
+`validate`), then what was merged, what is missing, the row-count check and which
+committees' rows were carried from an earlier period."""
 
 from __future__ import annotations
 
@@ -35,3 +36,19 @@ def render_merge_text(result: MergeResult, console: Console) -> None:
                                style="bold red"))
     if result.missing:
         console.print(plain(f"Saknas (ingen fil): {', '.join(result.missing)}", style="yellow"))
+    if result.carried:
+        carried = ", ".join(f"{c} ({origin})" for c, origin in result.carried.items())
+        console.print(plain(f"Senast kända rader förda vidare (kolumnen Från period): {carried}."))
+    elif result.output is not None and result.previous is None and _absent(result) \
+            and result.period is not None and result.period.is_follow_up:
+        console.print(plain(
+            f"Obs: {', '.join(_absent(result))} saknar inläst fil, och utan --previous följer "
+            "deras mål, indikatorer och aktiviteter inte med till nästa period. Sammanställ med "
+            "--previous och sammanställningen från perioden före, så behåller de sina senast "
+            "kända rader.", style="yellow"))
+
+
+def _absent(result: MergeResult) -> list[str]:
+    merged = set(result.merged)
+    not_merged = {r.committee_id for r in result.reports if r.committee_id and r.committee_id not in merged}
+    return [*result.missing, *sorted(not_merged - set(result.missing))]

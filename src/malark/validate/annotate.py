@@ -71,11 +71,10 @@ def _refuse_unsafe(source: Path) -> None:
 
 
 def _load(source: Path):
-    import openpyxl
+    from malark.xlsx.sheet_layout import load_for_edit
 
     try:
-        return openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm",
-                                      rich_text=True)
+        return load_for_edit(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many unrelated types
         raise OutputError(
             f"Kan inte skapa en markerad kopia av {source.name}: filen går inte att öppna "

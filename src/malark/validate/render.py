@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # rich is imported only when text is rendered (JSON starts fa
     from rich.table import Table
     from rich.text import Text
 
-__all__ = ["json_document", "plain", "render_rules", "render_text", "summary_line"]
+__all__ = ["json_document", "plain", "render_rules", "render_text", "summary_line",
+           "workbook_summary"]
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -38,6 +39,25 @@ def json_document(reports: Sequence[FileReport], **extra: Any) -> dict[str, Any]
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def workbook_summary(errors: int, warnings: int, unmarked: int = 0) -> str:
+    """What the Validera button (xlwings or Office add-in) tells about the open workbook:
+    "Inga fel – filen kan skickas in." or "3 fel och 2 varningar, se Valideringsresultat. …"."""
+    if errors == 0 and warnings == 0:
+        text = "Inga fel – filen kan skickas in."
+    elif errors == 0:
+        text = (f"Inga fel – filen kan skickas in. {_plural(warnings, 'varning', 'varningar')} "
+                "att se över, se Valideringsresultat.")
+    else:
+        parts = [_plural(errors, "fel", "fel")]
+        if warnings:
+            parts.append(_plural(warnings, "varning", "varningar"))
+        text = f"{' och '.join(parts)}, se Valideringsresultat. Rätta felen innan du skickar in filen."
+    if unmarked:
+        text += (f"\n\n{_plural(unmarked, 'cell', 'celler')} kunde inte markeras (skyddat blad eller "
+                 "för många fynd); de finns ändå i listan.")
+    return text
 
 
 def summary_line(reports: Sequence[FileReport]) -> str:

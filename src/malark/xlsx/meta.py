@@ -42,6 +42,7 @@ __all__ = [
     "meta_from_rows",
     "broken_seal",
     "meta_rows",
+    "row_digest",
     "sealed",
     "snapshot_for",
 ]
@@ -77,12 +78,20 @@ class Snapshot(BaseModel):
     kf_indicators: tuple[Indicator, ...]
     """Model-set KF indicators pre-filled in this workbook (coordinated goals only)."""
     deadline: str | None = None
+    carried: dict[str, dict[str, str]] = {}
+    """Rows carried from an earlier period (`generate --previous`): sheet → {id: digest of
+    the row's text}. A carried row may not be removed (K007) nor its id changed (S007);
+    the digest recognises a row whose id was changed. Covered by `snapshot_sha256`."""
+    carried_from: str | None = None
+    """The consolidation the rows were carried from (`T1 2027`)."""
     sealed: dict[str, str] | None = None
     """`SEALED_FIELDS` → their values when the workbook was written (None before seals)."""
 
     def to_json(self) -> str:
-        unsealed = {"sealed"} if self.sealed is None else None  # the hash of older workbooks
-        return json.dumps(self.model_dump(mode="json", exclude=unsealed), ensure_ascii=False,
+        # without carried rows or a seal the JSON (and so the sha256) is what it was before
+        # they existed, so older workbooks keep their hash
+        empty = {name for name in ("carried", "carried_from", "sealed") if not getattr(self, name)}
+        return json.dumps(self.model_dump(mode="json", exclude=empty), ensure_ascii=False,
                           sort_keys=True, separators=(",", ":"))
 
     def sha256(self) -> str:
@@ -110,6 +119,13 @@ class WorkbookMeta(BaseModel):
     @property
     def snapshot_intact(self) -> bool:
         return self.snapshot.sha256() == self.snapshot_sha256
+
+
+def row_digest(text: object) -> str:
+    """A short fingerprint of a row's text (goal text, indicator name, activity text), with
+    whitespace normalised, for `Snapshot.carried`."""
+    normal = " ".join(str(text).split()) if text is not None else ""
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
 
 
 def snapshot_for(model: GoalModel, committee_id: str | None) -> Snapshot:

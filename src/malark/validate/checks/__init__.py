@@ -2,6 +2,7 @@
 
     structure  S002–S008, K005   metadata, identity, sheets/columns, locked content, ids
     chain      K001–K004         the goal chain: references, addressed goals answered
+    carried    K007, S007        rows carried from an earlier period are still there
     smart      M001–M006         SMART wording and targets of the committee's own goals (Plan)
     data       D001–D011         typed values, lists, follow-up requirements, lights
 
@@ -14,13 +15,14 @@ from __future__ import annotations
 from malark.core.contract import Period
 from malark.core.findings import Finding
 from malark.core.model import GoalModel
-from malark.validate.checks import chain, data, smart, structure
+from malark.validate.checks import carried, chain, data, smart, structure
 from malark.validate.checks.base import Check, Context, check
 from malark.validate.submission import Submission
 
 __all__ = ["CHECKS", "Check", "Context", "check", "checked_codes", "run_checks"]
 
-CHECKS: tuple[Check, ...] = (*structure.CHECKS, *chain.CHECKS, *smart.CHECKS, *data.CHECKS)
+CHECKS: tuple[Check, ...] = (*structure.CHECKS, *chain.CHECKS, *carried.CHECKS, *smart.CHECKS,
+                             *data.CHECKS)
 
 FILE_CODES = ("S001", "S009", "S010")
 """Codes reported while opening the file, not by a check."""

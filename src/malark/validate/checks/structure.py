@@ -348,16 +348,32 @@ def id_format(ctx: Context) -> Iterator[Finding]:
             identifier = row_id(row)
             if identifier is None or identifier in ctx.model_indicators:
                 continue
-            problem = _id_problem(row, identifier, pattern, shown, sheet, reserved)
+            problem = _id_problem(row, identifier, pattern, shown, sheet, reserved, ctx.committee)
             if problem:
                 yield ctx.finding("K006", row.cells.get("id"), ref=identifier, id=identifier,
                                   problem=problem, example=example)
 
 
+_OTHER_GOAL = re.compile(r"(?P<goal>(?P<owner>[A-Za-zÅÄÖåäö0-9]+)-\d+)(?:-[IA]\d+)?")
+
+
+def _foreign_owner(identifier: str, committee: str, sheet: str) -> str | None:
+    """The problem with an id of SPEC 3's shape that names another committee's goal
+    (`KS-1-I9` or `KS-1` in BUN's workbook), or None when the id is not of that shape."""
+    match = _OTHER_GOAL.fullmatch(identifier)
+    if match is None or match["owner"] == committee or match["owner"].startswith("KF"):
+        return None
+    if sheet == COMMITTEE_NAMNDMAL.name:
+        return (f"har rätt form men en annan nämnds förkortning ({match['owner']}); {committee}:s "
+                f"nämndmål heter {committee}-<nummer>")
+    return (f"har rätt form men börjar med {match['goal']}, som är ett mål för en annan nämnd "
+            f"({match['owner']}); här ska id:t bygga på {committee}:s egna mål eller KF-målen")
+
+
 def _id_problem(row: Row, identifier: str, pattern: re.Pattern[str], shown: str, sheet: str,
-                reserved: set[str]) -> str | None:
+                reserved: set[str], committee: str) -> str | None:
     if not pattern.fullmatch(identifier):
-        return f"följer inte mönstret {shown}"
+        return _foreign_owner(identifier, committee, sheet) or f"följer inte mönstret {shown}"
     if sheet == COMMITTEE_NAMNDMAL.name:
         return None
     if identifier in reserved:

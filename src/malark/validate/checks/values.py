@@ -15,6 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from malark.core.contract import Kind
 from malark.core.swedish import format_date, format_number, number_from_cell, parse_date
 from malark.xlsx.table import Cell
 
@@ -28,6 +29,7 @@ __all__ = [
     "read_number",
     "read_year",
     "text",
+    "typed_value",
     "year",
 ]
 
@@ -123,6 +125,28 @@ def text(cell: Cell | None) -> str | None:
     if cell is None or cell.error is not None:
         return None
     return cell.text
+
+
+_STRIPPED = (Kind.CHOICE, Kind.ID, Kind.GOAL_REF)
+
+
+def typed_value(value: Any, kind: Kind) -> Any:
+    """`value` as its column's `kind` reads it, the way D011 reports it: a number or year
+    typed as text as that number (a year as int), a date typed as text (or a bare serial
+    number) as that date, a dropdown value or id without surrounding spaces (`"Grön "` is
+    Grön). Anything else, and anything that does not read, is returned as it is."""
+    if value is None or isinstance(value, bool):
+        return value
+    if kind in (Kind.NUMBER, Kind.YEAR):
+        number = number_from_cell(value)
+        if number is None:
+            return value
+        return int(number) if kind is Kind.YEAR and number.is_integer() else number
+    if kind is Kind.DATE and isinstance(value, str | int | float):
+        return parse_date(value) or value
+    if kind in _STRIPPED and isinstance(value, str):
+        return value.strip()
+    return value
 
 
 SHOWN_TEXT = 200
