@@ -106,7 +106,8 @@ def _sheet_part(path: Path, sheet: str) -> str:
         return next(s.part for s in sheet_parts(package) if s.name == sheet)
 
 
-@pytest.mark.parametrize(("raw", "shown"), [(b"NaN", "NaN"), (b"inf", "Inf"), (b"-Infinity", "-Inf")])
+@pytest.mark.parametrize(("raw", "shown"), [(b"NaN", "NaN"), (b"inf", "Inf"), (b"-Infinity", "-Inf"),
+                                           (b"1e999", "Inf")])
 def test_nonfinite_numbers_become_text_with_d009(filled_files, tmp_path, raw, shown):
     path = tmp_path / "nan.xlsx"
     path.write_bytes(filled_files["plan"].read_bytes())

@@ -25,7 +25,7 @@ import pytest
 from tests.crafted import parts_of, with_parts
 
 SEED = int(os.environ.get("MALARK_FUZZ_SEED", "15"))
-FILES = int(os.environ.get("MALARK_FUZZ_FILES", "120"))
+FILES = int(os.environ.get("MALARK_FUZZ_FILES", "300"))
 MEMORY_CAP = 4 * 1024**3
 PEAK_RSS_LIMIT = 1536 * 1024  # kB, as ru_maxrss counts on Linux
 LINUX = sys.platform.startswith("linux")

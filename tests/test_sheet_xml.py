@@ -139,8 +139,12 @@ def build(grid: list[list[str | None]], s: Spelling, *, dimension: str | None = 
         else:
             rows.append(f"<{p}row{row_ref}>{''.join(parts)}</{p}row>")
     dim = f'<{p}dimension ref="{dimension}"/>' if dimension else ""
+    cols = f'<{p}cols><{p}col min="1" max="3" width="9" customWidth="1"/></{p}cols>'
+    after = (f'<{p}conditionalFormatting sqref="A1:C3"><{p}cfRule type="cellIs" dxfId="0" '
+             f'priority="1" operator="equal"><{p}formula>1</{p}formula></{p}cfRule>'
+             f"</{p}conditionalFormatting>")
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<{p}worksheet{declare}>'
-           f"{dim}<{p}sheetData>{''.join(rows)}</{p}sheetData></{p}worksheet>")
+           f"{dim}{cols}<{p}sheetData>{''.join(rows)}</{p}sheetData>{after}</{p}worksheet>")
     return xml.encode(), values, extent
 
 
@@ -340,3 +344,22 @@ def test_the_fast_path_agrees_with_the_full_parse(grid, changes, where):
         with contextlib.suppress(Exception):  # then calamine reads nothing outside it
             read = calamine_grid(xml)
             assert len(read) <= quick.rows and max(map(len, read), default=0) <= quick.columns
+
+
+def test_workbooks_malark_and_excel_write_take_the_fast_path(filled_files):
+    """The fast path is for real files: the data sheets of a generated, filled-in workbook
+    (saved as openpyxl saves it, with `<cols>`, validations and conditional formats) take
+    it, and every sheet gives the same answer either way. (Free text such as "Tomt = ej
+    bedömd" on the instructions sheet may send a sheet the slow way: never a wrong way.)"""
+    from malark.core.contract import COMMITTEE_DATA_SHEETS
+    from malark.xlsx.canonical_sheet import fast_scan
+    from malark.xlsx.ooxml import sheet_parts
+
+    with zipfile.ZipFile(filled_files["t1"]) as package:
+        parts = {s.name: s.part for s in sheet_parts(package)}
+        for name, part in parts.items():
+            xml = package.read(part)
+            if name in {spec.name for spec in COMMITTEE_DATA_SHEETS}:
+                assert fast_scan(xml, True) is not None, name
+            assert scan_sheet(xml, max_cells=10**6, collect=True) == \
+                scan_sheet(xml, max_cells=10**6, collect=True, fast=False)

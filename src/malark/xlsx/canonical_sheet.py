@@ -98,8 +98,9 @@ def fast_scan(xml: bytes, collect: bool) -> tuple[int, int, dict[str, str], dict
         return None
     region = xml[start + len(b"<sheetData>"):end]
     addresses = _CELL.findall(region)
-    if not _canonical(region, len(addresses)) or b"<c" in xml[:start] + xml[end:] \
-            or b"<row" in xml[:start] + xml[end:]:
+    outside = (xml[:start], xml[end:])  # no cell or row the region does not hold
+    if not _canonical(region, len(addresses)) or any(
+            _CELL_START.search(part) or _ROW_START.search(part) for part in outside):
         return None
     if not _inside_the_grid(addresses):
         return None  # the full parse names the address that is not

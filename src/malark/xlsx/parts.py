@@ -1,8 +1,9 @@
 """The parts of a package that a reader parses, checked before it does (used by
 `malark.xlsx.safety.inspect_file`):
 
-- `check_roots`: the root element of every XML part; a shared-string table must not
-  declare more texts than it could hold (calamine reserves room for them up front);
+- `check_roots`: the root element of every part that may be a shared-string table; it
+  must not declare more texts than it could hold (calamine reserves room for them up
+  front);
 - `scan_worksheets`: every part that holds cells (any entry with a `sheetData`, whatever
   its name, since a reader may resolve the workbook's relationships differently) parsed
   with `malark.xlsx.sheet_xml.scan_sheet`, its extent capped per sheet and in total.
@@ -24,10 +25,11 @@ if TYPE_CHECKING:
 __all__ = ["check_roots", "scan_worksheets"]
 
 
-def check_roots(name: str, package: zipfile.ZipFile, limits: Limits) -> None:
-    """The root element of every XML part: a shared-string table must not declare more
-    texts than it could hold (calamine reserves room for them before reading)."""
-    for info in package.infolist():
+def check_roots(name: str, package: zipfile.ZipFile, entries: list[str], limits: Limits) -> None:
+    """The root element of every part in `entries` (those holding the bytes `sst`): a
+    shared-string table must not declare more texts than it could hold (calamine
+    reserves room for them before reading)."""
+    for info in (package.getinfo(entry) for entry in entries):
         if info.file_size == 0 or not _looks_like_xml(package, info):
             continue
         try:

@@ -50,7 +50,8 @@ def read_workbook_file(path: Path, *, display_name: str | None = None,
         _formulas_and_errors(inspection, data)
         with quiet_native_errors():  # a Rust panic's report never reaches the terminal
             _read_values(inspection, data)
-        _nonfinite_as_text(data)
+        if any(scan.nonfinite for scan in inspection.scans.values()):
+            _nonfinite_as_text(data)
     except BaseException as error:  # calamine raises several types, a Rust panic included
         if isinstance(error, KeyboardInterrupt | SystemExit | MemoryError):
             raise

@@ -84,6 +84,8 @@ _DTD_MARKERS = tuple(
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _SHEET_MARKERS = tuple("sheetData".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
+_STRINGS_MARKERS = tuple("sst".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
+"""Bytes that may make a part a shared-string table (its declared count is checked)."""
 """Bytes that make a part a worksheet for some reader: it is then parsed and capped
 (`malark.xlsx.parts`)."""
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -155,9 +157,9 @@ def _inspect(path: Path, inspection: Inspection, limits: Limits, collect: frozen
     inspection.sha256 = hashlib.sha256(content).hexdigest()
     _check_magic(name, content)
     package = _open_zip(name, content, limits)
-    worksheets = _check_entries(name, content, package, limits)
+    worksheets, string_tables = _check_entries(name, content, package, limits)
     inspection.package = package
-    check_roots(name, package, limits)
+    check_roots(name, package, string_tables, limits)
     try:
         inspection.sheets = sheet_parts(package)
     except PackageError as error:
@@ -248,9 +250,11 @@ def _central_directorysize_text(content: bytes) -> tuple[int | None, int]:
     return total, directory_size
 
 
-def _check_entries(name: str, content: bytes, package: zipfile.ZipFile, limits: Limits) -> list[str]:
+def _check_entries(name: str, content: bytes, package: zipfile.ZipFile,
+                   limits: Limits) -> tuple[list[str], list[str]]:
     """Sizes, ratios and content of every entry; returns the entries that hold a
-    `sheetData` (the worksheets, whatever they are called)."""
+    `sheetData` (the worksheets, whatever they are called) and those that may be a
+    shared-string table."""
     total = 0
     for info in package.infolist():
         if info.flag_bits & 0x1:
@@ -267,15 +271,22 @@ def _check_entries(name: str, content: bytes, package: zipfile.ZipFile, limits: 
         if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
             raise unsafe(name, f"delen {info.filename} är misstänkt hårt komprimerad "
                                 f"({ratio:.0f}:1, zip-bomb)")
-    return [info.filename for info in package.infolist()
-            if _check_entry_content(name, content, info)]
+    worksheets, string_tables = [], []
+    for info in package.infolist():
+        sheet, strings = _check_entry_content(name, content, info)
+        if sheet:
+            worksheets.append(info.filename)
+        if strings:
+            string_tables.append(info.filename)
+    return worksheets, string_tables
 
 
-def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> bool:
+def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> tuple[bool, bool]:
     """Inflate one entry in chunks: it must not grow past its declared size, and an XML
-    part must not declare a DTD or entities. True when it holds a `sheetData`."""
+    part must not declare a DTD or entities. Says whether it holds a `sheetData` and
+    whether it may be a shared-string table."""
     is_xml = info.filename.lower().endswith(_XML_SUFFIXES)
-    produced, tail, worksheet = 0, b"", False
+    produced, tail, worksheet, strings = 0, b"", False, False
     for chunk in _inflate(name, content, info):
         produced += len(chunk)
         if produced > info.file_size:
@@ -285,8 +296,9 @@ def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> bo
             raise unsafe(name, f"delen {info.filename} innehåller en DTD eller "
                                 "entitetsdeklarationer (XML-bomb)")
         worksheet = worksheet or any(marker in window for marker in _SHEET_MARKERS)
+        strings = strings or any(marker in window for marker in _STRINGS_MARKERS)
         tail = window[-24:]
-    return worksheet
+    return worksheet, strings
 
 
 def _inflate(name: str, content: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:

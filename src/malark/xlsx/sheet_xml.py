@@ -62,6 +62,10 @@ _PLACED = frozenset({"sheetData", "row", "c"})
 _CELL_ADDRESS = re.compile(r"([A-Za-z]+)([0-9]+)")
 _USUAL_ADDRESS = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _DIGITS = re.compile(r"[0-9]+")
+_NONFINITE = re.compile(rb"<(?:[^<>\s/]+:)?v(?:\s[^>]*)?>\s*[-+]?(?:nan|inf|[0-9.]*e\+?[0-9]{3})",
+                        re.IGNORECASE)
+"""A `<v>` that calamine may read as NaN or ±infinity: Rust's float parser takes "nan",
+"inf" and "infinity" in any case, with a sign, and an exponent past 308 is infinity."""
 _UTF8_NAMES = {"utf-8", "utf8"}
 _DECLARED_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 
@@ -96,6 +100,8 @@ class SheetScan:
     """A1 → formula text with the leading `=` (shared formulas shifted to the cell)."""
     errors: dict[str, str] = field(default_factory=dict)
     """A1 → the error value of a cell of type `e` (`#DIV/0!`)."""
+    nonfinite: bool = False
+    """A value is written NaN or infinity (the reader then turns such numbers into text)."""
 
     @property
     def cells(self) -> int:
@@ -397,9 +403,11 @@ def scan_sheet(xml: bytes, *, max_cells: int, collect: bool = False,
     canonical spelling takes the fast path (`malark.xlsx.canonical_sheet`) unless `fast`
     is False; the answer is the same."""
     _check_utf8(xml)
+    nonfinite = _NONFINITE.search(xml) is not None
     quick = fast_scan(xml, collect) if fast else None
     if quick is not None:
-        return _checked(SheetScan(*quick), max_cells, max_formulas, xml.count(b"<c "))
+        return _checked(SheetScan(*quick, nonfinite=nonfinite), max_cells, max_formulas,
+                        xml.count(b"<c "))
     walker = _Walker(max_cells, collect, max_formulas)
     parser = _parser()
     parser.StartElementHandler = walker.start
@@ -413,6 +421,7 @@ def scan_sheet(xml: bytes, *, max_cells: int, collect: bool = False,
                             f"rad {error.lineno})") from error
     except RecursionError as error:  # pragma: no cover - expat does not recurse
         raise SheetXmlError("bladets XML är för djupt nästlad") from error
+    walker.scan.nonfinite = nonfinite
     return walker.scan
 
 
