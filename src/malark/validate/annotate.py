@@ -131,14 +131,14 @@ def _write_results_sheet(workbook, findings: Sequence[Finding], sheet_order: lis
         looks.apply(sheet.cell(1, column, header), "header")
     names = set(workbook.sheetnames)
     cell_col = RESULT_HEADERS.index("Cell")
-    per_line = int(_WIDTHS["Meddelande"] * 1.1)
+    per_line = [max(1, int(_WIDTHS.get(header, 14) * 1.1)) for header in RESULT_HEADERS]
     row = 1
     for row, values in enumerate(result_rows(findings, sheet_order), start=2):
         cells = [looks.text_cell(row, column, value, values[0] if column == 1 else "text")
                  for column, value in enumerate(values, start=1)]
         if row - 1 <= MAX_LINKS and _link(cells[cell_col], values, names):
             looks.apply(cells[cell_col], "link")
-        lines = -(-len(values[-1]) // per_line)
+        lines = max(-(-len(value) // width) for value, width in zip(values, per_line, strict=True))
         if lines > 1:  # wrapped text: give the row room, Excel does not grow it on opening
             sheet.row_dimensions[row].height = min(409, 15 * lines)
     _finish_results_sheet(workbook, sheet, row)
