@@ -15,7 +15,9 @@ of one workbook with 60 goals, 240 indicators and 600 activities vs `openpyxl.lo
 of the same file), the report figure (`bench_report.py`: `malark report` of the merged
 city as .docx, .html and once .pdf; goal < 10 s for .docx), the generate figure
 (`bench_generate.py`, when present) and the web page's first-load size and times in
-headless Chromium (`bench_web.py`).
+headless Chromium (`bench_web.py`), and issue 15's
+figures (`bench_hostile.py`): a folder of 1,000 files with duplicates through `merge`, and
+`validate --annotate` of 31,000 filled activity rows.
 
 Environment: BENCH_REPEAT (default 5) repetitions per command.
 """
@@ -222,6 +224,15 @@ def bench_web_figure(root: Path) -> None:
     bench_web(root)
 
 
+def bench_hostile_figures(root: Path) -> None:
+    from bench_hostile import bench_annotate, bench_thousand_files
+
+    print(f"\nTusen filer med dubbletter (merge --skip-invalid), belastning {load()}:")
+    print(f"  {bench_thousand_files(root)}")
+    print(f"Markerad kopia (validate --annotate), belastning {load()}:")
+    print(f"  {bench_annotate(root)}")
+
+
 def main() -> None:
     print(f"Maskin: {machine()}")
     with tempfile.TemporaryDirectory(prefix="malark-bench-") as tmp:
@@ -231,6 +242,7 @@ def main() -> None:
         bench_validate(root)
         bench_generate_figure(root)
         bench_web_figure(root)
+        bench_hostile_figures(root)
 
 
 if __name__ == "__main__":

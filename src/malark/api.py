@@ -182,7 +182,7 @@ def generate(
     """
     from malark.generate.committee_workbook import (
         build_committee_workbook,
-        workbook_filename,
+        workbook_filenames,
         write_committee_workbook,
     )
     from malark.generate.previous import read_previous
@@ -197,7 +197,7 @@ def generate(
         raise InputError(f"Nämnden {', '.join(unknown)} finns inte i målmodellen. Nämnderna är: "
                          f"{', '.join(model.committee_ids)}.")
     out = Path(out_dir)
-    targets = {c: out / workbook_filename(model, the_period, c) for c in chosen}
+    targets = {c: out / name for c, name in workbook_filenames(model, the_period, chosen).items()}
     existing = [p for p in targets.values() if p.exists()]
     if existing and not force:
         raise OutputError("Filerna finns redan och skrivs inte över: "
@@ -325,18 +325,18 @@ def annotate(reports: Sequence[FileReport], out_dir: Path | str) -> list[Path]:
     from malark.validate.annotate import annotate_workbook
 
     target = Path(out_dir)
-    readable = [r for r in reports if r.submission is not None]
-    names = Counter(Path(r.file).name for r in readable)
+    sources = [(r, r.submission.data.path) for r in reports
+               if r.submission is not None and r.submission.data.path is not None]
+    names = Counter(source.name for _, source in sources)
     folders: list[Path] = []
-    for number, report in enumerate(readable, start=1):
-        source = Path(report.file)
+    for number, (_report, source) in enumerate(sources, start=1):
         folder = target
         if names[source.name] > 1:  # same file name from two folders: keep both copies
             folder = target / f"{number:02d}_{source.parent.name or 'fil'}"
         _refuse_to_replace_a_user_file(folder / source.name)
         folders.append(folder)
-    return [annotate_workbook(Path(r.file), r.findings, folder)
-            for r, folder in zip(readable, folders, strict=True)]
+    return [annotate_workbook(source, r.findings, folder)
+            for (r, source), folder in zip(sources, folders, strict=True)]
 
 
 def _refuse_to_replace_a_user_file(path: Path) -> None:

@@ -135,6 +135,13 @@ _RULES: tuple[Rule, ...] = (
          "(`generated_at` i `_malark`), därefter den som sparades senast (filens egen "
          "uppgift om när den sparades, som följer med när filen mejlas eller kopieras) och "
          "sist filsystemets ändringstid. `validate` och `merge` säger samma sak."),
+    Rule("S012", W, "Värden utanför tabellens kolumner",
+         "{what} Det kommer inte med i sammanställningen. Flytta innehållet till en av "
+         "tabellens kolumner (t.ex. Kommentar) eller ta bort det.",
+         "Något är ifyllt i en kolumn som inte hör till tabellen: en kolumn utan rubrik, med "
+         "en rubrik som malark inte känner till, eller med samma rubrik som en tidigare "
+         "kolumn. Bara tabellens kolumner sammanställs, så innehållet där skulle annars "
+         "försvinna i tysthet. Ett fynd per kolumn; cellen är den första ifyllda."),
     # --- goal chain ------------------------------------------------------------------------
     Rule("K001", E, "Pekar på ett mål som inte finns",
          "{problem} Välj ett mål-id ur listan ({allowed}).",
@@ -260,6 +267,12 @@ _RULES: tuple[Rule, ...] = (
          "Tal och datum som skrivits som text (\"85,5\", \"85 %\", \"1 234,5\", \"31/3 2026\") "
          "tolkas med svenska konventioner och godtas, men rapporteras så att inget ändras i "
          "tysthet."),
+    Rule("D012", E, "Texten är för lång för en Excel-cell",
+         "Texten är {length} tecken lång, men en Excel-cell rymmer högst 32 767. Korta texten "
+         "eller dela upp den; annars skulle den kapas i sammanställningen.",
+         "Excel räknar tecknen i UTF-16-enheter (en emoji räknas som två) och rymmer högst "
+         "32 767 i en cell. En längre text kan bara finnas i en fil som skapats utanför "
+         "Excel, och den skulle kapas när den skrivs till sammanställningen."),
 )
 
 CATALOGUE: dict[str, Rule] = {r.code: r for r in _RULES}

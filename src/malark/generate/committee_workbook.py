@@ -78,7 +78,9 @@ __all__ = [
     "KF_GOAL_LIST_NAME",
     "PreparedRows",
     "build_committee_workbook",
+    "safe_filename_part",
     "workbook_filename",
+    "workbook_filenames",
     "write_committee_workbook",
 ]
 
@@ -312,19 +314,59 @@ def build_committee_workbook(
 
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{device}{n}" for device in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")})
+_PART_LENGTH = 60
+"""Characters of one part of a file name (kommun, committee id): with the year and the
+period the name stays far below Windows' 255 per name and 260 per path."""
 
 
 def safe_filename_part(text: str) -> str:
-    """`text` usable in a file name on Windows, macOS and Linux: Swedish letters and
-    spaces kept, only characters a file system refuses replaced by `-`."""
-    cleaned = _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).strip().rstrip(".")
+    """`text` usable in a file name on Windows, macOS and Linux and visible in a folder:
+    Swedish letters and spaces kept; characters a file system refuses and invisible ones
+    (control, zero-width, direction) replaced by `-`; runs of white space made one space;
+    no leading `.` or `~` (a hidden file, or one Excel's lock-file pattern `~$` skips), no
+    trailing dots or spaces (Windows drops them); at most `_PART_LENGTH` characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join("-" if unicodedata.category(ch) in _INVISIBLE and not ch.isspace() else ch
+                   for ch in text)
+    cleaned = _UNSAFE.sub("-", " ".join(text.split()))
+    cleaned = cleaned.lstrip(".~ ")[:_PART_LENGTH].rstrip(". ")
     return cleaned or "-"
+
+
+def _windows_safe(stem: str) -> str:
+    """`CON_…`, `AUX.x_…`: a name whose part before the first dot is a device name is
+    unusable on Windows; such a part gets a `-`."""
+    base = stem.split(".", 1)[0]
+    if base.rstrip(" ").upper() in _WINDOWS_RESERVED:
+        return base + "-" + stem[len(base):]
+    return stem
 
 
 def workbook_filename(model: GoalModel, period: Period, committee_id: str) -> str:
     """`<kommun>_<år>_<period>_<NÄMND>.xlsx`, e.g. `Sjöberga_2027_Plan_BUN.xlsx`."""
     parts = (model.municipality, str(model.budget_year), period.value, committee_id)
-    return "_".join(safe_filename_part(p) for p in parts) + ".xlsx"
+    return _windows_safe("_".join(safe_filename_part(p) for p in parts)) + ".xlsx"
+
+
+def workbook_filenames(model: GoalModel, period: Period, committee_ids: Iterable[str]) -> dict[str, str]:
+    """Committee id → its file name, every name distinct even where the file system
+    ignores case or where two ids differ only in characters a name cannot hold (the
+    later one gets `-2`, `-3`, …)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for committee_id in committee_ids:
+        name = workbook_filename(model, period, committee_id)
+        stem, number = name[:-len(".xlsx")], 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{stem}-{number}.xlsx"
+        taken.add(name.casefold())
+        names[committee_id] = name
+    return names
 
 
 def write_committee_workbook(workbook: Workbook, path: Path) -> Path:

@@ -25,6 +25,7 @@ from malark.core.contract import (
     SheetSpec,
 )
 from malark.core.swedish import EXCEL_EPOCH
+from malark.core.text import fit, utf16_length
 
 __all__ = [
     "DATE_FORMAT",
@@ -73,6 +74,8 @@ TEXT_FORMAT = "@"
 LIGHT_NUMBER_FORMAT = '[=3]"Grön";[=2]"Gul";"Röd"'
 """The light code shown as its Swedish name next to the icon (empty stays empty)."""
 
+TITLE_LIMIT, PROMPT_LIMIT, ERROR_LIMIT = 32, 255, 225
+"""Excel's limits for a data validation's titles, input message and error message."""
 _MIN_YEAR, _MAX_YEAR = 2000, 2100
 _MIN_DATE, _MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 _NUMBER_LIMIT = "1000000000000"
@@ -167,12 +170,21 @@ def column_validation(column: Column, sqref: str, *, list_name: str | None = Non
     dv.allow_blank = True
     dv.showInputMessage = dv.showErrorMessage = True
     dv.errorStyle = "stop"
-    dv.promptTitle = header[:32]
-    dv.prompt = prompt[:255]
-    dv.errorTitle = f"Ogiltigt värde i {header}"[:32]
-    dv.error = error[:255]
+    dv.promptTitle = fit(header, TITLE_LIMIT)
+    dv.prompt = fit(prompt, PROMPT_LIMIT)
+    dv.errorTitle = _error_title(header)
+    dv.error = fit(error, ERROR_LIMIT)
     dv.add(sqref)
     return dv
+
+
+def _error_title(header: str) -> str:
+    """"Ogiltigt värde i <header>", shorter wordings when that is over Excel's 32 characters
+    (never cut mid-word: "Ogiltigt värde i Föregående utfa")."""
+    for title in (f"Ogiltigt värde i {header}", f"Fel i {header}"):
+        if utf16_length(title) <= TITLE_LIMIT:
+            return title
+    return fit(header, TITLE_LIMIT)
 
 
 _ANALYSIS = ("Förklara bedömningen: vad visar indikatorerna och aktiviteterna, och varför? "
@@ -213,8 +225,8 @@ def guidance(spec: SheetSpec, column: Column, sqref: str) -> DataValidation | No
     if prompt is None:
         return None
     dv = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=False)
-    dv.promptTitle = column.header[:32]
-    dv.prompt = prompt[:255]
+    dv.promptTitle = fit(column.header, TITLE_LIMIT)
+    dv.prompt = fit(prompt, PROMPT_LIMIT)
     dv.add(sqref)
     return dv
 

@@ -4,9 +4,9 @@ The workbook is written in `constant_memory` mode (rows go straight to disk, in 
 sheet) with `strings_to_formulas`, `strings_to_urls` and `strings_to_numbers` off, and
 every value is written by its type: text with `write_string` (a comment `=HYPERLINK(…)`
 stays text), numbers as numbers, dates as dates with a date format. Nothing a committee
-typed is changed. The file is first written to a temporary file in the target folder and
-then moved into place with `os.replace`, so a crash or Ctrl-C never leaves a half file
-and never destroys an earlier consolidation.
+typed is changed. The file is written through `malark.xlsx.atomic.AtomicFile` (nameless
+until it is moved into place with `os.replace`), so a crash, Ctrl-C or a kill never leaves
+a half file or a temporary one, and never destroys an earlier consolidation.
 
 Lights (SPEC 5): numeric codes 3/2/1 carry an icon set (3 traffic lights); assessment
 text cells (`Grön`/`Gul`/`Röd`) carry a fill. The two never share a cell, because
@@ -16,7 +16,6 @@ LibreOffice shows only the top rule where an icon set and a fill overlap.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,7 +53,7 @@ from malark.merge.rollup import deviation_rows
 from malark.merge.style import Styles
 from malark.merge.tables import end_data_sheet, start_data_sheet, write_data_sheet, write_plain, write_rows
 from malark.validate.result_sheet import result_rows
-from malark.xlsx.atomic import make_shareable, temporary_beside
+from malark.xlsx.atomic import AtomicFile
 from malark.xlsx.meta import WorkbookMeta, meta_rows, snapshot_for
 
 __all__ = ["Consolidation", "SubmissionStatus", "write_consolidated", "WRITER_OPTIONS"]
@@ -152,8 +151,8 @@ class ConsolidatedWriter:
 
     def __init__(self, out: Path, model: GoalModel) -> None:
         self.out = Path(out)
-        self.temp = temporary_beside(self.out, prefix=f".{self.out.stem}.", suffix=".tmp")
-        self.workbook = xlsxwriter.Workbook(str(self.temp), WRITER_OPTIONS)
+        self.output = AtomicFile(self.out)
+        self.workbook = xlsxwriter.Workbook(self.output.handle, WRITER_OPTIONS)
         self.styles = Styles(self.workbook)
         self.sheets = {n: self.workbook.add_worksheet(n) for n in CONSOLIDATED_SHEET_ORDER}
         self.specs = {s.name: s for s in CONSOLIDATED_DATA_SHEETS}
@@ -201,16 +200,14 @@ class ConsolidatedWriter:
                                                f"{c.model.budget_year} – {c.period.value}",
                                       "author": "malark"})
         self._close()
-        make_shareable(self.temp)
-        os.replace(self.temp, self.out)
+        self.output.commit()
         return dict(self.counts)
 
     def abandon(self) -> None:
         """Remove the temporary file (and xlsxwriter's own temporary files)."""
         with contextlib.suppress(Exception):
             self._close()
-        with contextlib.suppress(OSError):
-            self.temp.unlink()
+        self.output.abandon()
 
     def _close(self) -> None:
         if not self.closed:

@@ -74,11 +74,12 @@ class MergeResult:
 
     def to_dict(self) -> dict[str, Any]:
         """SPEC 4's document (`malark_version`, `files`) plus the merge keys."""
+        from malark.core.text import display_path
         from malark.validate.render import json_document
 
         return json_document(
             self.reports,
-            output=str(self.output) if self.output else None,
+            output=display_path(self.output) if self.output else None,
             merged=self.merged,
             missing=self.missing,
             not_merged=self.not_merged,

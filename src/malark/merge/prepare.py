@@ -2,17 +2,16 @@
 next free id, and turn the data rows into consolidated rows (`Nämnd` + SPEC 3 columns).
 
 A file's work is independent of the others, so with many files it runs in worker
-processes (one file at a time each: bounded memory) and only the small result travels
-back: the file's findings and metadata, and its rows as plain values.
+processes (`malark.merge.workers`: one file at a time each, bounded memory, dying with the
+parent) and only the small result travels back: the file's findings and metadata, and its
+rows as plain values. A worker that dies on a file (a crash in a parser, memory exhausted)
+or overruns its time gives that file an S009 finding, and the other files go on.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,9 @@ from malark.core.history import History
 from malark.core.lights import indicator_light
 from malark.core.model import GoalModel
 from malark.core.swedish import number_from_cell
+from malark.core.text import display_path
 from malark.merge.history import indicator_trend
+from malark.merge.workers import DEFAULT_TIMEOUT, UNREADABLE, internal_error, run_isolated
 from malark.validate.checks.values import typed_value
 from malark.validate.ids import AssignedId, assign_ids, is_data_row
 from malark.validate.submission import FileReport, Submission
@@ -39,10 +40,11 @@ from malark.validate.validation import validate_workbook_data
 from malark.xlsx.reader import read_workbook
 from malark.xlsx.workbook import WorkbookData
 
-__all__ = ["Prepared", "committee_rows", "prepare_each", "prepare_file"]
+__all__ = ["Prepared", "committee_rows", "crashed_file", "prepare_each", "prepare_file"]
 
 ID_ASSIGNED = "K005"
 ID_ASSIGNED_TEXT = "Sammanställningen gav raden id {id}; nästa period behåller det."
+_RESAVE = "Öppna filen i Excel, spara den som Excel-arbetsbok (.xlsx) och skicka den igen."
 PARALLEL_MIN_FILES = 8
 """Below this many files the work stays in this process (starting workers costs more)."""
 
@@ -155,46 +157,36 @@ def _light(values: list[Any], at: dict[str, int], threshold: float) -> int | Non
                            number_from_cell(values[at["outcome"]]), direction, threshold)
 
 
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+def crashed_file(path: Path, code: str, reason: str) -> Prepared:
+    """The result for a file whose worker died or overran (S009) or met an unexpected
+    error (S001): not merged, the other files go on."""
+    name = display_path(path)
+    finding = rule(code).finding(file=name, reason=reason, what_to_do=_RESAVE)
+    return Prepared(report=FileReport(file=name, findings=[finding], submission=None))
+
+
+def _prepare_guarded(path: Path, model: GoalModel, period: Period | None) -> Prepared:
+    """`prepare_file` in this process: an unexpected error stops this file only."""
+    try:
+        return prepare_file(path, model, period)
+    except Exception as error:  # noqa: BLE001 - one file must never stop the merge
+        return crashed_file(path, UNREADABLE, internal_error(error))
 
 
 def prepare_each(paths: Sequence[Path], *, model: GoalModel, period: Period | None,
-                 progress: Progress | None = None, workers: int | None = None) -> Iterator[Prepared]:
-    """`prepare_file` for every path, yielded in order as each is ready; in worker
-    processes when there are many files."""
+                 progress: Progress | None = None, workers: int | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> Iterator[Prepared]:
+    """`prepare_file` for every path, yielded in order as each is ready; in isolated
+    worker processes when there are many files."""
     total = len(paths)
     count = workers if workers is not None else min(os.cpu_count() or 1, total)
-    pool = _pool(count) if count > 1 and total >= PARALLEL_MIN_FILES else None
-    if pool is None:
-        for done, path in enumerate(paths, start=1):
-            prepared = prepare_file(path, model, period)
-            if progress is not None:
-                progress(done, total, path)
-            yield prepared
-        return
-    try:
-        mapped = pool.map(prepare_file, paths, [model] * total, [period] * total, chunksize=1)
-        for done, (path, prepared) in enumerate(zip(paths, mapped, strict=True), start=1):
-            if progress is not None:
-                progress(done, total, path)
-            yield prepared
-    except BaseException:  # Ctrl-C or a failure: drop the queued files, do not wait for them
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-def _pool(count: int) -> ProcessPoolExecutor | None:
-    """Worker processes, or None where the platform cannot start them (then the files are
-    prepared one by one in this process: slower, same result)."""
-    try:
-        return ProcessPoolExecutor(max_workers=count, mp_context=_context(), initializer=_quiet_worker)
-    except (OSError, ImportError, NotImplementedError, ValueError):
-        return None
-
-
-def _quiet_worker() -> None:
-    """Ctrl-C is the main process's to handle; a worker prints no traceback for it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if count > 1 and total >= PARALLEL_MIN_FILES:
+        results = run_isolated(prepare_file, [(p,) for p in paths], common=(model, period),
+                               workers=count, timeout=timeout,
+                               crashed=lambda index, *why: crashed_file(paths[index], *why))
+    else:
+        results = (_prepare_guarded(path, model, period) for path in paths)
+    for done, (path, prepared) in enumerate(zip(paths, results, strict=True), start=1):
+        if progress is not None:
+            progress(done, total, path)
+        yield prepared

@@ -115,7 +115,7 @@ def write_value(ws, styles: Styles, row: int, column: int, value: Any, fmt=None)
         ws.write_string(row, column, value, fmt)
     elif kind is bool:
         ws.write_boolean(row, column, value, fmt)
-    elif kind is float or kind is int:
+    elif kind is int or (kind is float and value - value == 0.0):  # NaN/inf: as text below
         ws.write_number(row, column, value, fmt)
     elif kind is datetime:
         plain = value.hour == value.minute == value.second == value.microsecond == 0

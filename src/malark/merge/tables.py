@@ -66,7 +66,7 @@ def write_rows(ws, styles: Styles, spec: SheetSpec, rows: Iterable[Sequence[Any]
             kind = type(value)
             if kind is str:
                 write_string(number, column, value, fmt)
-            elif kind is float or kind is int:
+            elif kind is int or (kind is float and value - value == 0.0):  # NaN/inf: as text
                 write_number(number, column, value, fmt)
             elif value is None:
                 write_blank(number, column, None, fmt)

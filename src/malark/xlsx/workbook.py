@@ -8,11 +8,16 @@ button) and the validation engine, which only ever sees `WorkbookData`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from malark.core.findings import Finding
 
-__all__ = ["WorkbookData"]
+__all__ = ["NONFINITE_TEXT", "WorkbookData"]
+
+NONFINITE_TEXT = {"nan": "NaN", "inf": "Inf", "-inf": "-Inf"}
+"""`repr` of a float Excel cannot hold → the text a reader shows instead (and records
+as the cell's error value)."""
 
 
 @dataclass(slots=True)
@@ -36,4 +41,6 @@ class WorkbookData:
     readable: bool = True
     """False when the file could not be opened at all (its findings say why)."""
     sha256: str | None = None
+    path: Path | None = None
+    """The file on disk (None for a workbook read from Excel); `file` is its name as shown."""
 

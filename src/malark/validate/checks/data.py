@@ -1,5 +1,6 @@
-"""Data checks (D001–D011): typed values, dropdown lists, what a follow-up period requires,
-late activities and assessments that contradict the indicators.
+"""Data checks (D001–D012): typed values, dropdown lists, what a follow-up period requires,
+late activities, assessments that contradict the indicators, and texts longer than an
+Excel cell holds.
 
 Content the committee may not change (KF goal text, model-set KF indicator values) is
 judged by S007 only, so one edit gives one finding.
@@ -24,10 +25,12 @@ from malark.core.contract import (
 )
 from malark.core.findings import Finding
 from malark.core.lights import indicator_light
+from malark.core.text import EXCEL_CELL_LIMIT, utf16_length
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
 from malark.validate.checks.values import Read, ReadKind
 from malark.xlsx.table import Cell, Row
+from malark.xlsx.workbook import NONFINITE_TEXT
 
 __all__ = ["CHECKS", "YEAR_RANGE"]
 
@@ -41,6 +44,7 @@ _KF_LOCKED = frozenset({"id", "perspective", "text", "coordinator"})
 _INDICATOR_LOCKED = frozenset({"id", "goal_id", "name", "unit", "direction", "baseline",
                                "baseline_year", "target", "target_year", "kolada_kpi"})
 _DONE = frozenset({Status.KLAR.value, Status.AVBRUTEN.value, Status.FORSENAD.value})
+_NONFINITE = frozenset(NONFINITE_TEXT.values())
 
 
 def _locked(ctx: Context, row: Row, field_name: str) -> bool:
@@ -67,7 +71,10 @@ def typed_values(ctx: Context) -> Iterator[Finding]:
 def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[Finding]:
     ref = row_id(row)
     if cell.error is not None or cell.formula is not None:
-        what = f"felvärdet {cell.error}" if cell.error else f"formeln ={cell.formula.lstrip('=')}"
+        if cell.error in _NONFINITE:
+            what = f"talet {cell.error}, som Excel inte kan visa,"
+        else:
+            what = f"felvärdet {cell.error}" if cell.error else f"formeln ={cell.formula.lstrip('=')}"
         yield ctx.finding("D009", cell, ref=ref, what=what)
         return
     if column.kind is Kind.NUMBER:
@@ -240,4 +247,17 @@ def _all_lights(count: int, light: int) -> str:
     return f"alla {count} indikatorer med utfall är {'röda' if light == LIGHT_RED else 'gröna'}"
 
 
-CHECKS = (typed_values, follow_up_required, late_activities, assessment_matches_lights)
+@check("D012")
+def text_fits_a_cell(ctx: Context) -> Iterator[Finding]:
+    """Every text in a data sheet's table fits in an Excel cell (counted as Excel does)."""
+    for spec in COMMITTEE_DATA_SHEETS:
+        for row in ctx.rows(spec.name):
+            for cell in row.cells.values():
+                value = cell.value
+                if type(value) is str and len(value) > EXCEL_CELL_LIMIT // 2 \
+                        and utf16_length(value) > EXCEL_CELL_LIMIT:
+                    yield ctx.finding("D012", cell, ref=row_id(row), length=utf16_length(value))
+
+
+CHECKS = (typed_values, follow_up_required, late_activities, assessment_matches_lights,
+          text_fits_a_cell)
