@@ -41,6 +41,16 @@ class AssessmentScale:
     def label(self, code: int | None) -> str:
         return {3: self.green, 2: self.yellow, 1: self.red}.get(code or 0, self.not_assessed)
 
+    def label_of(self, assessment: Assessment | str) -> str:
+        """This scale's word for a SPEC assessment (`Röd` → `Ej uppfyllt`)."""
+        return dict(zip(_ASSESSMENTS, self.choices, strict=True))[Assessment(assessment)]
+
+    def translate(self, value: object, into: AssessmentScale) -> object:
+        """A cell value of this scale as `into` writes it: a label becomes `into`'s label
+        for the same assessment (surrounding spaces dropped); anything else is unchanged."""
+        name = self.standard_name(value) if isinstance(value, str) else None
+        return into.label_of(name) if name is not None else value
+
     def standard_name(self, label: str | None) -> Assessment | None:
         """The SPEC assessment a label stands for (`uppfyllt` → `Grön`), or None."""
         text = label.strip() if isinstance(label, str) else None

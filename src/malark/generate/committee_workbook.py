@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,8 +48,10 @@ from malark.core.contract import (
     Period,
     SheetSpec,
 )
-from malark.core.lights import light_formula
+from malark.core.lights import LightRule, light_formula
 from malark.core.model import GoalModel, Indicator
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
+from malark.core.template import Template, standard_template
 from malark.generate.history_outcomes import with_history
 from malark.generate.instructions import write_instructions
 from malark.generate.previous import Carried
@@ -65,7 +67,14 @@ from malark.generate.style import (
     style_header,
 )
 from malark.xlsx.atomic import save_workbook
-from malark.xlsx.meta import GUL_GRANS_NAME, WorkbookMeta, gul_grans_row, meta_rows, snapshot_for
+from malark.xlsx.meta import (
+    GUL_GRANS_NAME,
+    WorkbookMeta,
+    gul_grans_row,
+    meta_rows,
+    snapshot_for,
+    template_meta_fields,
+)
 from malark.xlsx.sheet_layout import (
     computed_columns,
     fit_rows_to_text,
@@ -210,12 +219,13 @@ def _indicator_rows(model: GoalModel, committee_id: str, carried: Carried, count
     return rows
 
 
-def _add_lights(ws: Worksheet, last: int) -> None:
-    """The Trafikljus formula in every row and its conditional formatting."""
+def _add_lights(ws: Worksheet, last: int, rule: LightRule = LightRule.SHARE_OF_WAY) -> None:
+    """The Trafikljus formula of the template's rule in every row and its conditional
+    formatting."""
     spec = COMMITTEE_INDIKATORER
     column = spec.index("light") + 1
     for number in range(2, last + 1):
-        ws.cell(number, column).value = light_formula(number)
+        ws.cell(number, column).value = light_formula(number, rule=rule)
     letter = spec.letter("light")
     target = f"{letter}2:{letter}{last}"
     icons = IconSetRule("3TrafficLights1", "num", [0, LIGHT_YELLOW, LIGHT_GREEN])
@@ -225,12 +235,22 @@ def _add_lights(ws: Worksheet, last: int) -> None:
             target, CellIsRule(operator="equal", formula=[str(code)], fill=LEGEND_FILLS[name]))
 
 
-def _add_assessment_colours(ws: Worksheet, spec: SheetSpec, last: int) -> None:
-    """`Bedömning` cells take the colour of the assessment chosen (Kungälv's legend)."""
+def _add_assessment_colours(ws: Worksheet, spec: SheetSpec, last: int,
+                            scale: AssessmentScale = DEFAULT_SCALE) -> None:
+    """`Bedömning` cells take the colour of the assessment chosen (Kungälv's legend), in
+    the template's words."""
     letter = spec.letter("assessment")
-    for name in (Assessment.GRON.value, Assessment.GUL.value, Assessment.ROD.value):
+    for name in (Assessment.GRON, Assessment.GUL, Assessment.ROD):
+        word = scale.label_of(name).replace('"', '""')
         ws.conditional_formatting.add(f"{letter}2:{letter}{last}", CellIsRule(
-            operator="equal", formula=[f'"{name}"'], fill=LEGEND_FILLS[name]))
+            operator="equal", formula=[f'"{word}"'], fill=LEGEND_FILLS[name.value]))
+
+
+def _with_scale(spec: SheetSpec, scale: AssessmentScale) -> SheetSpec:
+    """`spec` with the `Bedömning` dropdown in the template's words (SPEC 3c)."""
+    columns = tuple(replace(c, choices=scale.choices) if c.field == "assessment" else c
+                    for c in spec.columns)
+    return SheetSpec(spec.name, columns)
 
 
 def _write_meta(ws: Worksheet, meta: WorkbookMeta, kf_ids: list[str], goal_rows_last: int) -> dict[str, str]:
@@ -268,8 +288,11 @@ def build_committee_workbook(
     carried: Carried | None = None,
     generated_at: datetime | None = None,
     prepared: PreparedRows = PreparedRows(),
+    template: Template | None = None,
 ) -> Workbook:
-    """The committee workbook of `committee_id` for `period`, not yet saved."""
+    """The committee workbook of `committee_id` for `period`, not yet saved, in the look,
+    words and light rule of `template` (SPEC 3c; the standard template when None)."""
+    template = template or standard_template()
     carried = with_history(model, period, carried or Carried())
     snapshot = snapshot_for(model, committee_id)
     carried_ids = carried.carried_ids()
@@ -281,8 +304,8 @@ def build_committee_workbook(
         budgetår=model.budget_year, period=period, nämnd=committee_id,
         generated_at=(generated_at or datetime.now(UTC)).replace(microsecond=0),
         model_fingerprint=model.fingerprint(), malark_version=malark.__version__, kind="committee",
-        gul_grans=model.settings.yellow_threshold, snapshot=snapshot,
-        snapshot_sha256=snapshot.sha256(),
+        snapshot=snapshot, snapshot_sha256=snapshot.sha256(),
+        **template_meta_fields(template, model),
     )
     workbook = Workbook()
     instructions = workbook.active
@@ -290,17 +313,19 @@ def build_committee_workbook(
     write_instructions(instructions, model, committee_id, period)
     lists = {"goal_id": GOAL_LIST_NAME, "kf_goal_id": KF_GOAL_LIST_NAME}
     ws = workbook.create_sheet(COMMITTEE_KF_MAL.name)
-    _add_assessment_colours(ws, COMMITTEE_KF_MAL,
-                            _write_sheet(ws, COMMITTEE_KF_MAL, _kf_rows(model, committee_id), lists))
+    scale = template.scale
+    kf_spec, goal_spec = _with_scale(COMMITTEE_KF_MAL, scale), _with_scale(COMMITTEE_NAMNDMAL, scale)
+    _add_assessment_colours(ws, kf_spec,
+                            _write_sheet(ws, kf_spec, _kf_rows(model, committee_id), lists), scale)
     goal_rows = _carried_rows(COMMITTEE_NAMNDMAL, carried.goals, ())
     goal_rows += _prepared(COMMITTEE_NAMNDMAL, prepared.goals)
     ws = workbook.create_sheet(COMMITTEE_NAMNDMAL.name)
-    goals_last = _write_sheet(ws, COMMITTEE_NAMNDMAL, goal_rows, lists)
-    _add_assessment_colours(ws, COMMITTEE_NAMNDMAL, goals_last)
+    goals_last = _write_sheet(ws, goal_spec, goal_rows, lists)
+    _add_assessment_colours(ws, goal_spec, goals_last, scale)
     ws = workbook.create_sheet(COMMITTEE_INDIKATORER.name)
     last = _write_sheet(ws, COMMITTEE_INDIKATORER,
                         _indicator_rows(model, committee_id, carried, prepared.indicators), lists)
-    _add_lights(ws, last)
+    _add_lights(ws, last, template.light_rule)
     activity_rows = _carried_rows(COMMITTEE_AKTIVITETER, carried.activities, ())
     activity_rows += _prepared(COMMITTEE_AKTIVITETER, prepared.activities)
     _write_sheet(workbook.create_sheet(COMMITTEE_AKTIVITETER.name), COMMITTEE_AKTIVITETER,
