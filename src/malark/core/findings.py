@@ -140,8 +140,9 @@ _RULES: tuple[Rule, ...] = (
          "KF-målet {target} är inte adresserat till {committee}. Koppla {what} till ett "
          "av de KF-mål som står på bladet KF-mål.",
          "Ett nämndmål (eller en indikator eller aktivitet direkt på ett KF-mål) hänger på ett "
-         "KF-mål som fullmäktige inte har riktat till nämnden. Kräver målmodellen (--model); "
-         "utan den blir det K001."),
+         "KF-mål som fullmäktige inte har riktat till nämnden. Arbetsboken bär målmodellens "
+         "alla KF-mål-id:n, så kontrollen fungerar utan --model och på bladet Kontroll; i "
+         "arbetsböcker från äldre versioner av malark blir det K001 utan --model."),
     Rule("K003", E, "Inget svar på ett adresserat KF-mål",
          "KF-målet {target} är adresserat till {committee} men {missing}. {what_to_do}",
          "Plan: varje adresserat KF-mål behöver minst ett nämndmål eller en aktivitet. "
@@ -247,6 +248,15 @@ _RULES: tuple[Rule, ...] = (
          "Tal och datum som skrivits som text (\"85,5\", \"85 %\", \"1 234,5\", \"31/3 2026\") "
          "tolkas med svenska konventioner och godtas, men rapporteras så att inget ändras i "
          "tysthet."),
+    Rule("D012", E, "Datum eller klockslag där ett tal ska stå",
+         "{header} ska vara ett tal men cellen innehåller {found}, som Excel har sparat som "
+         "datum eller klockslag. Skriv talet igen; visas det fortfarande som datum, välj "
+         "formatet Tal för cellen och skriv det en gång till.",
+         "Excel gör om det du skriver till ett datum när det liknar ett (3/4 blir 3 april, "
+         "1-2 blir 1 februari, 12:30 blir ett klockslag). Excel sparar datumet som ett dagnummer "
+         "(3 april 2027 är 46480), och det är det talet som formler och de övriga kontrollerna "
+         "räknar med, även bladet Kontroll. Att cellen är ett datum syns bara när filen lämnas "
+         "in."),
 )
 
 CATALOGUE: dict[str, Rule] = {r.code: r for r in _RULES}

@@ -62,10 +62,16 @@ class Snapshot(BaseModel):
     kf_indicators: tuple[Indicator, ...]
     """Model-set KF indicators pre-filled in this workbook (coordinated goals only)."""
     deadline: str | None = None
+    model_kf_goal_ids: tuple[str, ...] = ()
+    """Every KF goal id of the model, so that a goal id of the model that is not addressed
+    to the committee is told apart (K002) without the model, as the `Kontroll` sheet does.
+    Empty in workbooks written before it was added."""
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True,
-                          separators=(",", ":"))
+        data = self.model_dump(mode="json")
+        if not data["model_kf_goal_ids"]:  # older snapshots hash as they always did
+            del data["model_kf_goal_ids"]
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     def sha256(self) -> str:
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
@@ -108,6 +114,7 @@ def snapshot_for(model: GoalModel, committee_id: str | None) -> Snapshot:
         kf_goals=goals,
         kf_indicators=indicators,
         deadline=model.deadline.isoformat() if model.deadline else None,
+        model_kf_goal_ids=tuple(g.id for g in model.kf_goals),
     )
 
 

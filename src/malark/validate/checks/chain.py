@@ -24,7 +24,10 @@ def _listing(ids: set[str] | list[str]) -> str:
 
 
 def _model_kf_ids(ctx: Context) -> set[str]:
-    return {g.id for g in ctx.master.kf_goals} if ctx.master is not None else set()
+    """Every KF goal id of the model: the master's, else the ones the workbook carries."""
+    if ctx.master is not None:
+        return {g.id for g in ctx.master.kf_goals}
+    return set(ctx.reference.model_kf_goal_ids)
 
 
 def _reference(ctx: Context, row: Row, field_name: str, *, goals_allowed: bool,

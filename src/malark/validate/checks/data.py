@@ -8,7 +8,7 @@ judged by S007 only, so one edit gives one finding.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, time, timedelta
 
 from malark.core.contract import (
     COMMITTEE_DATA_SHEETS,
@@ -51,7 +51,7 @@ def _locked(ctx: Context, row: Row, field_name: str) -> bool:
     return False
 
 
-@check("D001", "D002", "D003", "D004", "D009", "D011")
+@check("D001", "D002", "D003", "D004", "D009", "D011", "D012")
 def typed_values(ctx: Context) -> Iterator[Finding]:
     for spec in COMMITTEE_DATA_SHEETS:
         for row in ctx.rows(spec.name):
@@ -64,10 +64,22 @@ def typed_values(ctx: Context) -> Iterator[Finding]:
                 yield from _percent_range(ctx, row)
 
 
+def _not_typed(cell: Cell) -> str | None:
+    """What a cell holds instead of a typed value (D009): a formula, an error value or
+    SANT/FALSKT (LibreOffice turns a typed SANT into the formula =TRUE(), so the live
+    checks cannot tell the two apart either)."""
+    if cell.error is not None:
+        return f"felvärdet {cell.error}"
+    if cell.formula is not None:
+        return f"formeln ={cell.formula.lstrip('=')}"
+    if isinstance(cell.value, bool):
+        return f"värdet {values.display(cell.value)}"
+    return None
+
+
 def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[Finding]:
     ref = row_id(row)
-    if cell.error is not None or cell.formula is not None:
-        what = f"felvärdet {cell.error}" if cell.error else f"formeln ={cell.formula.lstrip('=')}"
+    if (what := _not_typed(cell)) is not None:
         yield ctx.finding("D009", cell, ref=ref, what=what)
         return
     if column.kind is Kind.NUMBER:
@@ -103,6 +115,9 @@ def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[
 
 def _read_report(ctx: Context, cell: Cell, column: Column, read: Read, invalid_code: str,
                  ref: str | None) -> Iterator[Finding]:
+    if isinstance(cell.value, date | time | timedelta) and column.kind is not Kind.DATE:
+        yield ctx.finding("D012", cell, ref=ref, header=column.header,
+                          found=values.display(cell.value))
     if read.kind is ReadKind.INVALID:
         yield ctx.finding(invalid_code, cell, ref=ref, header=column.header,
                           found=values.display(cell.value))
