@@ -114,19 +114,20 @@ def test_date_never_raises(value):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("\u00a0 85,5\t", 85.5), ("85,5\u202f%", 85.5), ("\u2212\u2009 5", -5.0), ("85\n", 85.0),
+    ("\u00a0 85,5\r\n", 85.5), ("85,5\u202f%", 85.5), ("\u2212\u2009 5", -5.0), ("85\n", 85.0),
 ])
 def test_numbers_with_the_shared_whitespace(text, expected):
     assert parse_number(text) == expected
 
 
-@pytest.mark.parametrize("text", ["\u200385", "85\u2003", "1\u2003234", "- \u20035"])
+@pytest.mark.parametrize("text", ["\u200385", "85\u2003", "1\u2003234", "- \u20035", "\t85"])
 def test_other_unicode_spaces_are_not_blank_in_numbers(text):
     assert parse_number(text) is None
 
 
 def test_dates_collapse_the_shared_whitespace_only():
-    assert parse_date("31\u00a0mars\t 2026") == date(2026, 3, 31)
+    assert parse_date("31\u00a0mars\n 2026") == date(2026, 3, 31)
+    assert parse_date("31\tmars 2026") is None
     assert parse_date("31\u2003mars 2026") is None
 
 

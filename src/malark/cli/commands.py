@@ -224,12 +224,15 @@ def validate_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: P
 def rules_command(output_format: str) -> None:
     """Visa regelkatalogen: kod, allvarlighet, regel, perioder och förklaring."""
     from malark.core.findings import CATALOGUE
+    from malark.validate.checks import live_builders
 
     if output_format == "json":
         import json
 
+        live = live_builders()
         rules = [{"code": r.code, "severity": r.severity.value, "title": r.title,
-                  "periods": r.periods, "explanation": r.explanation} for r in CATALOGUE.values()]
+                  "periods": r.periods, "explanation": r.explanation, "live": r.code in live}
+                 for r in CATALOGUE.values()]
         click.echo(json.dumps(rules, ensure_ascii=False, indent=2))
         return
     from malark.validate.render import render_rules

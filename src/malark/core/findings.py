@@ -9,10 +9,12 @@ can never drift from its code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
+
+from malark.core.contract import KONTROLL_MARGIN
 
 __all__ = ["CATALOGUE", "Finding", "Rule", "Severity", "catalogue_markdown", "rule"]
 
@@ -279,8 +281,39 @@ _FAMILIES = (
 )
 
 
-def catalogue_markdown() -> str:
-    """`docs/rules.md`: the rule reference, generated from the catalogue (`make docs`)."""
+LIVE_SV = "i arbetsboken (bladet Kontroll) och vid inlämning"
+AT_SUBMISSION_SV = "vid inlämning"
+
+_SAME_ANSWER = (
+    "## Samma svar i arbetsboken och vid inlämning",
+    "",
+    "Reglerna i kolumnen *Kontrolleras* med \"i arbetsboken\" räknas också av formler på "
+    "bladet Kontroll i varje nämndarbetsbok, medan controllern skriver. Bladet visar för "
+    "varje sådan regel lika många fynd som `malark validate` ger för samma fil och markerar "
+    "samma celler (ett test räknar om arbetsböcker i LibreOffice och jämför). För att båda "
+    "ska kunna ge exakt samma svar läser kontrollerna cellerna så som en formel ser dem:",
+    "",
+    "- Tomt är en cell utan värde eller med bara mellanslag, hårda eller smala mellanslag "
+    "och radbrytningar. Andra tecken, även tabb och ovanliga mellanslag, räknas som text.",
+    "- Text jämförs exakt: stora och små bokstäver och mellanslag inuti räknas "
+    "(\"grön\" är inte Grön), bara mellanslag och radbrytningar före och efter tas bort.",
+    "- Tal och datum skrivna som text läses med samma regler i båda (\"85,5\", \"85 %\", "
+    "\"1 234,5\", \"−5\", \"1.234.567\", \"31/3 2027\", \"31 mars 2027\", \"2027-03-31\").",
+    "- SANT/FALSKT i en inmatningscell är D009 (som en formel) och räknas som 1/0.",
+    "- Ett datum i en talcell (Excel gör om 3/4 till 3 april) räknas som det tal Excel sparar "
+    "(dagnumret) av alla regler; att det är ett datum säger D012 vid inlämning.",
+    "- K002 behöver inte målmodellen: arbetsboken bär modellens alla KF-mål-id:n.",
+    "- D008 jämför med periodens slut, inte med dagens datum.",
+    "",
+    f"Varje blad kontrolleras till och med {KONTROLL_MARGIN} rader nedanför de förberedda "
+    "raderna; rader som infogas mellan dem kommer med. Det som står längre ned kontrolleras "
+    "vid inlämning.",
+)
+
+
+def catalogue_markdown(live_codes: Collection[str] = ()) -> str:
+    """`docs/rules.md`: the rule reference, generated from the catalogue (`make docs`);
+    `live_codes` are the rules the `Kontroll` sheet also checks."""
     lines = [
         "# Regelreferens",
         "",
@@ -289,15 +322,22 @@ def catalogue_markdown() -> str:
         "",
         "Allvarlighet: **Fel** stoppar sammanställningen (slutkod 1), **Varning** ska ses "
         "över, **Info** berättar vad malark gjort med ett värde.",
+        "",
+        *_SAME_ANSWER,
     ]
     for letter, family, question in _FAMILIES:
         rules = [r for r in CATALOGUE.values() if r.code.startswith(letter)]
         lines += ["", f"## {family} ({letter})", "", question, "",
-                  "| Kod | Allvarlighet | Regel | Perioder |", "|---|---|---|---|"]
+                  "| Kod | Allvarlighet | Regel | Perioder | Kontrolleras |", "|---|---|---|---|---|"]
         lines += [f"| [{r.code}](#{r.code.lower()}) | {SEVERITY_SV[r.severity]} | {r.title} | "
-                  f"{r.periods} |" for r in rules]
+                  f"{r.periods} | {_where(r, live_codes)} |" for r in rules]
         for r in rules:
             example = r.template.replace("{", "‹").replace("}", "›")
             lines += ["", f"### {r.code}", "", f"**{r.title}** ({SEVERITY_SV[r.severity]}, "
-                      f"{r.periods}). {r.explanation}", "", f"Meddelande: {example}"]
+                      f"{r.periods}; kontrolleras {_where(r, live_codes)}). {r.explanation}", "",
+                      f"Meddelande: {example}"]
     return "\n".join(lines) + "\n"
+
+
+def _where(rule: Rule, live_codes: Collection[str]) -> str:
+    return LIVE_SV if rule.code in live_codes else AT_SUBMISSION_SV

@@ -29,11 +29,12 @@ __all__ = [
 
 GROUP_SPACES = " \u00a0\u202f\u2009\u2007"
 """Thousands separators: space, no-break space, narrow no-break, thin and figure space."""
-WHITESPACE = GROUP_SPACES + "\t\n\r"
+WHITESPACE = GROUP_SPACES + "\n\r"
 """What counts as blank around a value, for every check and for the live checks on the
-`Kontroll` sheet alike: the group spaces, tab and line breaks. (Python's own `str.strip`
-knows more exotic spaces; a spreadsheet formula can only be exact about a fixed set, so
-both engines use this one.)"""
+`Kontroll` sheet alike: the group spaces and line breaks. (Python's own `str.strip` knows
+more, such as tabs and exotic spaces; a spreadsheet formula can only be exact about a
+fixed set, so both engines use this one. A tab cannot be typed into a cell, and
+LibreOffice reads one in a file as another character.)"""
 MINUS_SIGNS = "-\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d"
 """Hyphen-minus and the dashes Word and other programs put in its place."""
 _SPACES = str.maketrans("", "", GROUP_SPACES)

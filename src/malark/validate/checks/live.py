@@ -1,0 +1,336 @@
+"""The live engine: the rules as spreadsheet formulas on the `Kontroll` sheet (SPEC 3b).
+
+A live rule is declared beside its Python check (`@check(..., live=(builder,))`): a builder
+`(LiveBook) -> Iterator[Flag]` that says, as formulas, which cells the Python check would
+name. The generator (`malark.generate.kontroll`) turns the flags into the `Antal` column,
+the link to the first cell and the conditional formatting of the data sheets.
+
+How it works, so that a formula sees exactly what the Python check sees:
+- Each data sheet has a *band* of hidden helper columns on `Kontroll`. A helper is one
+  array formula over the sheet's rows (`'Nämndmål'!$A$1:$A$L`, from the header row to the
+  last prepared row plus a margin), written once for the whole column, so the file stays
+  small. Band row r is data row r, so a data cell's conditional format looks at the helper
+  cell of its own row. A row inserted inside the range widens every range, as in any
+  spreadsheet.
+- A helper reads what the Python readers read: blank is `swedish.WHITESPACE` only, texts
+  compare exactly (case and inner spaces count), numbers and dates typed as text are
+  parsed by the same grammar (`live_values`), SANT/FALSKT and dates are the numbers Excel
+  stores.
+- A flag is a helper of 1/0 per row for one rule and one column: the cells the Python
+  check names. Only elementwise functions are used (no AND/OR/MIN/MAX over arrays), and
+  rows are summed with MMULT, so Excel (also before Microsoft 365) and LibreOffice give the
+  same arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from malark.core.contract import (
+    COMMITTEE_DATA_SHEETS,
+    COMMITTEE_INDIKATORER,
+    Kind,
+    Period,
+    SheetSpec,
+    column_letter,
+)
+from malark.core.findings import rule
+from malark.core.swedish import WHITESPACE
+
+__all__ = [
+    "Band",
+    "Flag",
+    "LiveBook",
+    "LiveBuilder",
+    "LiveFacts",
+    "live",
+    "member",
+    "padded",
+    "quoted",
+    "spaces_to_blank",
+    "text_of",
+    "yyyymmdd",
+]
+
+LiveBuilder = Callable[["LiveBook"], Iterator["Flag"]]
+
+
+def live(code: str) -> Callable[[Callable[[LiveBook], Iterator[Flag]]], LiveBuilder]:
+    """Mark a function as the live formula builder of rule `code`."""
+    rule(code)  # fails at import time for a code not in the catalogue
+
+    def wrap(function: Callable[[LiveBook], Iterator[Flag]]) -> LiveBuilder:
+        function.live_code = code  # type: ignore[attr-defined]
+        return function
+
+    return wrap
+
+
+# --- formula text ------------------------------------------------------------------------
+
+def quoted(text: str) -> str:
+    """A string literal in a formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _char(character: str) -> str:
+    code = ord(character)
+    return f"CHAR({code})" if code < 128 else f"_xlfn.UNICHAR({code})"
+
+
+def spaces_to_blank(expression: str, extra: Sequence[tuple[str, str]] = ()) -> str:
+    """`expression` (text or an array of texts) with every `WHITESPACE` character made a
+    plain space (same length), so TRIM and FIND can see them; `extra` maps more."""
+    result = expression
+    for character in WHITESPACE:
+        if character != " ":
+            result = f'SUBSTITUTE({result},{_char(character)}," ")'
+    for old, new in extra:
+        result = f"SUBSTITUTE({result},{old},{new})"
+    return result
+
+
+def text_of(cells: str) -> str:
+    """The cells as text, as `Cell.text` before stripping: errors are ""."""
+    return f'IF(ISERROR({cells}),"",{cells}&"")'
+
+
+def member(expression: str, values: Iterable[str]) -> str:
+    """1 where `expression` is exactly one of `values` (case counts), else 0."""
+    terms = [f"EXACT({expression},{quoted(v)})" for v in values]
+    return "(" + "+".join(terms) + ">0)" if terms else "0"
+
+
+def _row_array(values: Sequence[str | int]) -> str:
+    return "{" + ",".join(quoted(v) if isinstance(v, str) else str(v) for v in values) + "}"
+
+
+def _column_array(values: Sequence[int]) -> str:
+    return "{" + ";".join(str(v) for v in values) + "}"
+
+
+def yyyymmdd(day: date) -> int:
+    """A date as the live formulas hold it (see `live_values.date_value`)."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def lookup(expression: str, keys: Sequence[str], values: Sequence[int]) -> str:
+    """The value of the key `expression` is exactly equal to (0 when none)."""
+    if not keys:
+        return "0"
+    return f"MMULT(IFERROR(--EXACT({expression},{_row_array(keys)}),0),{_column_array(values)})"
+
+
+def padded(reference: str, default: str = '""') -> str:
+    """A helper range whose rows past the data (#N/A) read as `default`: needed wherever
+    rows are combined (MMULT, TRANSPOSE), where one #N/A would spoil every row."""
+    return f"IFERROR({reference},{default})"
+
+
+# --- the workbook as the live engine knows it --------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class LiveFacts:
+    """What the generator knows about a committee workbook that the Python checks read
+    from its snapshot: the constants the formulas carry."""
+
+    committee: str
+    period: Period
+    budget_year: int
+    addressed: dict[str, tuple[int, int]]
+    """KF goal id → (Startår, Slutår), the goals addressed to the committee."""
+    coordinated: tuple[str, ...]
+    model_kf_ids: tuple[str, ...]
+    model_indicator_ids: tuple[str, ...]
+    """The model's KF indicators pre-filled in this workbook (their target columns are locked)."""
+    model_non_shares: tuple[str, ...]
+    """Those of them whose baseline or target lies outside 0–100 (not a share)."""
+
+    @property
+    def reference_date(self) -> date:
+        return self.period.reference_date(self.budget_year)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Rule `code` names the cells of column `field` on `band`'s sheet where helper
+    `column` (on `Kontroll`) is 1."""
+
+    code: str
+    band: Band
+    field: str
+    column: str
+
+    @property
+    def sheet(self) -> str:
+        return self.band.spec.name
+
+
+@dataclass(slots=True)
+class Helper:
+    column: str
+    formula: str
+
+
+@dataclass(slots=True)
+class Band:
+    """One data sheet's rows, seen from `Kontroll`: data rows 1..`last` are read and band
+    rows `top`..`top + last - 1` hold the helpers (band row `top + r - 1` is data row r).
+
+    Every array of a band has `last` rows: LibreOffice mis-evaluates some operations on
+    arrays of different sizes. (A row inserted into a data sheet widens its ranges by one;
+    the band then reads one row less at the bottom, in the margin.)"""
+
+    spec: SheetSpec
+    last: int
+    top: int
+    first_column: int
+    helpers: dict[str, Helper] = field(default_factory=dict)
+    book: LiveBook | None = None
+
+    # --- positions ---------------------------------------------------------------------
+    @property
+    def bottom(self) -> int:
+        return self.top + self.last - 1
+
+    def cells(self, *fields: str) -> str:
+        """The data range of `fields` (adjacent columns), header row included."""
+        first, last = self.spec.letter(fields[0]), self.spec.letter(fields[-1])
+        return f"'{self.spec.name}'!${first}$1:${last}${self.last}"
+
+    def outside(self, rows: int = 1000) -> str:
+        """The rows below the read range: content there is not checked live."""
+        first, last = self.spec.letter(self.spec.columns[0].field), self.spec.letter(
+            self.spec.columns[-1].field)
+        return f"'{self.spec.name}'!${first}${self.last + 1}:${last}${self.last + rows}"
+
+    def range_of(self, column: str) -> str:
+        return f"${column}${self.top}:${column}${self.bottom}"
+
+    def cell_of(self, column: str, data_row: int) -> str:
+        """The `Kontroll` cell of helper `column` for data row `data_row` (relative row)."""
+        return f"${column}{self.top + data_row - 1}"
+
+    # --- helpers -------------------------------------------------------------------------
+    def helper(self, name: str, build: Callable[[], str]) -> str:
+        """The range of helper `name` (made once, by `build`). Its rows past the data (the
+        margin for inserted rows) hold #N/A; see `padded` where that matters."""
+        if name not in self.helpers:
+            formula = build()
+            column = column_letter(self.first_column + len(self.helpers))
+            self.helpers[name] = Helper(column, formula)
+        return self.range_of(self.helpers[name].column)
+
+    def flag(self, code: str, field_name: str, condition: str) -> Flag:
+        """A flag of rule `code` on column `field_name`: 1 where `condition` holds in a row
+        that exists."""
+        name = f"flag:{code}:{field_name}"
+        self.helper(name, lambda: f"({self.exists()}*({condition})>0)*1")
+        return Flag(code, self, field_name, self.helpers[name].column)
+
+    def exists(self) -> str:
+        """1 for a data row holding anything the user typed (`Row.is_empty` is False):
+        text other than blanks, a number, SANT/FALSKT or an error value, in any column but
+        a computed one (Trafikljus). 0 for the header row and the margin."""
+        def build() -> str:
+            parts = []
+            for run in _runs(self.spec):
+                cells = self.cells(*run)
+                filled = (f'IF(ISERROR({cells}),1,--(LEN(TRIM({spaces_to_blank(cells + "&" + chr(34) * 2)})'
+                          f')>0))')
+                parts.append(f"MMULT({filled},{_column_array([1] * len(run))})")
+            first = self.cells(self.spec.columns[0].field)
+            return f"(ROW({first})>1)*(({'+'.join(parts)})>0)"
+        return self.helper("exists", build)
+
+    def key(self, field_name: str) -> str:
+        """The cell as stripped text (`Cell.text`): "" when blank, an error value, or in a
+        row that does not exist. Case and inner spaces are kept."""
+        def mapped() -> str:
+            return spaces_to_blank(text_of(self.cells(field_name)), (("CHAR(1)", '"x"'),))
+
+        def build() -> str:
+            text = text_of(self.cells(field_name))
+            m = self.helper(f"spaced:{field_name}", mapped)
+            trimmed = f"TRIM({m})"
+            first = f"FIND(LEFT({trimmed},1),{m})"
+            ch = f"RIGHT({trimmed},1)"
+            last = f'FIND(CHAR(1),SUBSTITUTE({m},{ch},CHAR(1),LEN({m})-LEN(SUBSTITUTE({m},{ch},""))))'
+            return f'IF({self.exists()}*({trimmed}<>""),MID({text},{first},{last}-{first}+1),"")'
+        return self.helper(f"key:{field_name}", build)
+
+    def blank(self, field_name: str) -> str:
+        """1 where the cell holds no text (`values.text` is None): blank or an error value."""
+        def build() -> str:
+            cells = self.cells(field_name)
+            return f'IF(ISERROR({cells}),1,--(LEN(TRIM({spaces_to_blank(cells + "&" + chr(34) * 2)}))=0))'
+        return self.helper(f"blank:{field_name}", build)
+
+    def typed(self, field_name: str) -> str:
+        """1 where the cell holds a typed value, not a formula, SANT/FALSKT or an error value
+        (those are D009's; LibreOffice reads a typed SANT as the formula =TRUE())."""
+        def build() -> str:
+            cells = self.cells(field_name)
+            return f"1-((_xlfn.ISFORMULA({cells})+ISLOGICAL({cells})+ISERROR({cells}))>0)"
+        return self.helper(f"typed:{field_name}", build)
+
+    def first(self, field_name: str = "id") -> str:
+        """1 where the key of `field_name` is not empty and no earlier row has the same key."""
+        def build() -> str:
+            return f"({self.key(field_name)}<>\"\")*({earlier_same(self, field_name)}=0)"
+        return self.helper(f"first:{field_name}", build)
+
+
+def earlier_same(band: Band, field_name: str) -> str:
+    """How many earlier rows of `band` have the same key of `field_name`."""
+    raw = band.key(field_name)
+    keys, rows = padded(raw), f"ROW({raw})"
+    return (f"MMULT(EXACT({keys},TRANSPOSE({keys}))*({rows}>TRANSPOSE({rows})),{rows}^0)"
+            f"*({raw}<>\"\")")
+
+
+def count_in(band: Band, field_name: str, other: Band, other_field: str) -> str:
+    """For each row of `band`: how many rows of `other` have the same key (0 when the key
+    is empty)."""
+    raw, others = band.key(field_name), other.key(other_field)
+    return (f"MMULT(--EXACT({padded(raw)},TRANSPOSE({padded(others)})),ROW({others})^0)"
+            f"*({raw}<>\"\")")
+
+
+def _runs(spec: SheetSpec) -> list[list[str]]:
+    """Runs of adjacent columns that hold what users type (the computed Trafikljus breaks
+    the Indikatorer sheet in two)."""
+    runs: list[list[str]] = [[]]
+    for column in spec.columns:
+        if column.kind is Kind.FORMULA:
+            runs.append([])
+        else:
+            runs[-1].append(column.field)
+    return [r for r in runs if r]
+
+
+class LiveBook:
+    """The bands of one committee workbook and the constants its formulas carry."""
+
+    def __init__(self, facts: LiveFacts, lasts: dict[str, int], *, first_column: int):
+        self.facts = facts
+        self.bands: dict[str, Band] = {}
+        top = 1
+        for spec in COMMITTEE_DATA_SHEETS:
+            band = Band(spec, lasts[spec.name], top, first_column)
+            band.book = self
+            self.bands[spec.name] = band
+            top += band.last
+
+    def band(self, spec: SheetSpec) -> Band:
+        return self.bands[spec.name]
+
+    @property
+    def indicators(self) -> Band:
+        return self.bands[COMMITTEE_INDIKATORER.name]
+
+    @property
+    def width(self) -> int:
+        return max((len(b.helpers) for b in self.bands.values()), default=0)
