@@ -56,7 +56,7 @@ PROTECTION_FLAGS = ("sheet", "password", "insertRows", "deleteRows", "formatColu
 
 def _live_mark(rule) -> bool:
     """A conditional format of the Kontroll sheet's live checks (tested in test_kontroll.py)."""
-    return rule.type == "expression" and rule.formula[0].startswith("Kontroll!")
+    return rule.type == "expression" and "Kontroll!" in rule.formula[0]
 
 
 def normalise(path) -> dict:

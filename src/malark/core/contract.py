@@ -311,7 +311,7 @@ KONTROLL_HEADERS = ("Kod", "Kontroll", "Antal", "Första cell")
 KONTROLL_STATUS_READY = "Klar att skicka in"
 KONTROLL_AT_SUBMISSION = "Kontrolleras när filen lämnas in"
 """The heading over the rules that only the central validation checks."""
-KONTROLL_MARGIN = 50
+KONTROLL_MARGIN = 20
 """Rows the live checks read below the prepared rows of each data sheet."""
 KONTROLL_ERRORS_NAME = "KontrollFel"
 KONTROLL_WARNINGS_NAME = "KontrollVarningar"

@@ -142,13 +142,13 @@ _RULES: tuple[Rule, ...] = (
          "KF-målet {target} är inte adresserat till {committee}. Koppla {what} till ett "
          "av de KF-mål som står på bladet KF-mål.",
          "Ett nämndmål (eller en indikator eller aktivitet direkt på ett KF-mål) hänger på ett "
-         "KF-mål som fullmäktige inte har riktat till nämnden. Arbetsboken bär målmodellens "
-         "alla KF-mål-id:n, så kontrollen fungerar utan --model och på bladet Kontroll; i "
-         "arbetsböcker från äldre versioner av malark blir det K001 utan --model."),
+         "KF-mål som fullmäktige inte har riktat till nämnden. (Arbetsböcker från äldre "
+         "versioner av malark känner inte målmodellens alla KF-mål; där blir det K001 om inte "
+         "målmodellen anges.)"),
     Rule("K003", E, "Inget svar på ett adresserat KF-mål",
          "KF-målet {target} är adresserat till {committee} men {missing}. {what_to_do}",
-         "Plan: varje adresserat KF-mål behöver minst ett nämndmål eller en aktivitet. "
-         "Uppföljning: varje adresserat KF-mål behöver en text i Bidrag.",
+         "Varje KF-mål som är adresserat till nämnden behöver ett svar: i Plan minst ett "
+         "nämndmål eller en aktivitet, vid uppföljning en text i Bidrag.",
          "Plan: nämndmål/aktivitet; uppföljning: Bidrag"),
     Rule("K004", W, "Nämndmål utan indikator och aktivitet",
          "Nämndmålet {target} har varken indikator eller aktivitet. Lägg till minst en "
@@ -236,7 +236,7 @@ _RULES: tuple[Rule, ...] = (
          "En aktivitet vars slutdatum har passerat bör vara Klar, Försenad eller Avbruten. "
          "Jämförelsedagen är periodens slut – T1 30 april, T2 31 augusti, Helår 31 december "
          "(Plan: dagen före budgetåret) – inte dagens datum, så kontrollen ger samma svar "
-         "vilken dag den än körs och samma svar som bladet Kontroll i arbetsboken."),
+         "vilken dag den än körs."),
     Rule("D009", W, "Formel eller felvärde i en inmatningscell",
          "Cellen innehåller {what} där ett inskrivet värde förväntas. Skriv in värdet.",
          "Formler och felvärden (#DIV/0! m.fl.) i inmatningsceller ger ingen säker uppgift."),

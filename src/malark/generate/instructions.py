@@ -1,5 +1,6 @@
 """The `Instruktioner` sheet: what the committee fills in this period, by when, whom to ask,
-what the colours mean and how to check the file with the Validera button."""
+what the colours mean and how to check the file: first the `Kontroll` sheet (its counts
+are in row 2), then the Validera button and the central check."""
 
 from __future__ import annotations
 
@@ -11,11 +12,17 @@ from malark.core.contract import (
     COMMITTEE_INDIKATORER,
     COMMITTEE_KF_MAL,
     COMMITTEE_NAMNDMAL,
+    KONTROLL_ERRORS_NAME,
+    KONTROLL_MARGIN,
+    KONTROLL_STATUS_READY,
+    KONTROLL_WARNINGS_NAME,
+    SHEET_KONTROLL,
     Assessment,
     Period,
 )
 from malark.core.model import GoalModel
 from malark.core.swedish import format_date
+from malark.generate.kontroll import status_colours, status_formula
 from malark.generate.style import (
     COORDINATED_FILL,
     INPUT_FILL,
@@ -65,18 +72,23 @@ _LEGEND = (
     (Assessment.ROD.value, "Stor avvikelse utifrån målet, ange åtgärder."),
     (Assessment.EJ_BEDOMD.value, "Inget utfall eller ingen bedömning ännu."),
 )
-_VALIDATE_STEPS = (
-    "Fliken Målark i menyfliksområdet → knappen Validera (tillägget malark.xlam, se "
-    "instruktionen från ekonomikontoret).",
-    "Bladet Valideringsresultat visar varje fel och varning med en länk till cellen. Rätta "
-    "alla fel; läs varningarna.",
-    "Tryck Validera igen tills inga fel återstår, spara som .xlsx utan att byta filnamn och "
-    "skicka filen till ekonomikontoret.",
+_CHECK_STEPS = (
+    f"Bladet {SHEET_KONTROLL} kontrollerar arbetsboken medan du skriver, i Excel, på webben och "
+    "i LibreOffice, utan att något behöver installeras. Högst upp står hur många fel och "
+    "varningar som återstår, och varje kontroll har en länk till den första cellen att rätta.",
+    "På bladen är celler med fel ljusröda och celler med varningar gula; färgen försvinner "
+    "när värdet är rättat. Rätta alla fel och läs varningarna tills det står "
+    f"{KONTROLL_STATUS_READY}.",
+    "Några kontroller görs först när filen lämnas in (de står längst ned på bladet "
+    f"{SHEET_KONTROLL}). Har du tillägget malark.xlam kan du göra dem själv med knappen "
+    "Validera på fliken Målark; annars hör ekonomikontoret av sig om något behöver rättas.",
+    "Spara som .xlsx utan att byta filnamn och skicka filen till ekonomikontoret.",
 )
 _RULES = (
     "Fyll bara i de gula cellerna; välj i listan där cellen har en pil. Grå celler är låsta.",
     "Behöver du fler rader: använd de förberedda tomma raderna längst ned på varje blad. Lämna "
-    "Id tomt på en ny rad – malark ger raden ett id vid sammanställningen.",
+    "Id tomt på en ny rad – malark ger raden ett id vid sammanställningen. Bladet "
+    f"{SHEET_KONTROLL} kontrollerar också {KONTROLL_MARGIN} rader nedanför dem.",
     "Byt inte namn på blad eller rubriker. Bladen är skyddade utan lösenord.",
 )
 
@@ -111,9 +123,22 @@ def instruction_rows(model: GoalModel, committee_id: str, period: Period) -> lis
                  "Tomt = ej bedömd."))
     rows.append(("#", "Så här gör du"))
     rows.extend((f"{n}.", text) for n, text in enumerate(_RULES, start=1))
-    rows.append(("#", "Kontrollera filen med Validera"))
-    rows.extend((f"{n}.", text) for n, text in enumerate(_VALIDATE_STEPS, start=1))
+    rows.append(("#", "Kontrollera innan du skickar in"))
+    rows.extend((f"{n}.", text) for n, text in enumerate(_CHECK_STEPS, start=1))
     return rows
+
+
+def _status_row(ws: Worksheet) -> None:
+    """Row 2: the counts of the `Kontroll` sheet, linked to it (SPEC 3b's defined names); a
+    note instead when the sheet is gone."""
+    errors, warnings = KONTROLL_ERRORS_NAME, KONTROLL_WARNINGS_NAME
+    status = status_formula(errors, warnings)
+    ws.append([SHEET_KONTROLL, f'=IFERROR(HYPERLINK("#\'{SHEET_KONTROLL}\'!A1",{status}'
+                               f'&" – se bladet {SHEET_KONTROLL}"),"Bladet {SHEET_KONTROLL} saknas; '
+                               'ekonomikontoret kontrollerar filen när den lämnas in.")'])
+    ws["A2"].font = ws["B2"].font = Font(bold=True, size=12)
+    ws.row_dimensions[2].height = 20
+    status_colours(ws, "A2:B2", errors, warnings)
 
 
 _LABEL_FILLS = {
@@ -128,6 +153,7 @@ def write_instructions(ws: Worksheet, model: GoalModel, committee_id: str, perio
     ws.row_dimensions[1].height = 24
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 100
+    _status_row(ws)
     for label, text in instruction_rows(model, committee_id, period):
         if label == "#":
             ws.append([text, None])

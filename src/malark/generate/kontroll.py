@@ -109,6 +109,7 @@ def write_kontroll(ws: Worksheet, facts: LiveFacts, lasts: dict[str, int]) -> No
     book = LiveBook(facts, {name: last + LIVE_MARGIN for name, last in lasts.items()},
                     first_column=_HELPERS_FROM)
     rows = _live_rows(book, facts.period)
+    book.pack()
     _write_status(ws, rows)
     _write_table(ws, rows)
     last = _write_at_submission(ws, rows, facts)
@@ -162,8 +163,8 @@ def _write_table(ws: Worksheet, rows: list[_LiveRow]) -> None:
         ws.cell(row, 1, rule.code).fill = _FILLS[rule.severity]
         text = f"{rule.title} ({SEVERITY_SV[rule.severity].lower()}). {rule.explanation}"
         ws.cell(row, 2, text).alignment = WRAP_TOP
-        ws.cell(row, 3, "=" + "+".join(f"COUNTIF({f.band.range_of(f.column)},1)"
-                                       for f in live_row.flags))
+        count = "+".join(f"SUM(IFERROR({f.test(f.band.range_of(f.column))},0))" for f in live_row.flags)
+        ws.cell(row, 3).value = ArrayFormula(f"C{row}", f"={count}")
         _first_cell(ws, live_row)
         ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 105)) + 3
         for column in range(1, 5):
@@ -184,9 +185,9 @@ def _first_cell(ws: Worksheet, live_row: _LiveRow) -> None:
     choices = []
     for index, (sheet, flags) in enumerate(by_sheet.items()):
         position = ws.cell(row, _POSITIONS + index)
-        terms = [f"IFERROR(MATCH(1,{f.band.range_of(f.column)},0)*100+"
+        terms = [f"IFERROR(MATCH(1,IFERROR({f.test(f.band.range_of(f.column))},0),0)*100+"
                  f"{f.band.spec.index(f.field) + 1},{_NOT_FOUND})" for f in flags]
-        position.value = f"=MIN({','.join(terms)})"
+        position.value = ArrayFormula(position.coordinate, f"=MIN({','.join(terms)})")
         at = position.coordinate
         address = f'"\'{sheet}\'!"&CHAR(64+MOD({at},100))&INT({at}/100)'
         choices.append((f"{at}<{_NOT_FOUND}", address))
@@ -253,7 +254,7 @@ def _mark_data_sheets(workbook, rows: Iterable[_LiveRow]) -> None:
         for flag in live_row.flags:
             letter = flag.band.spec.letter(flag.field)
             target = f"{letter}2:{letter}{flag.band.last}"
-            formula = f"{SHEET_KONTROLL}!{flag.band.cell_of(flag.column, 2)}=1"
+            formula = flag.test(f"{SHEET_KONTROLL}!{flag.band.cell_of(flag.column, 2)}") + "=1"
             workbook[flag.sheet].conditional_formatting.add(target, FormulaRule(
                 formula=[formula], fill=_FILLS[severity], font=_FONTS[severity]))
 

@@ -16,7 +16,7 @@ from malark.core.contract import (
 from malark.core.findings import Finding
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
-from malark.validate.checks.live import Band, Flag, LiveBook, count_in, live, member
+from malark.validate.checks.live import Band, Flag, LiveBook, found_in, live, member
 from malark.xlsx.table import Row
 
 __all__ = ["CHECKS"]
@@ -69,11 +69,12 @@ def _references_live(book: LiveBook) -> Iterator[tuple[Band, str, str, str]]:
                                             (book.band(COMMITTEE_INDIKATORER), "goal_id", True),
                                             (book.band(COMMITTEE_AKTIVITETER), "goal_id", True)):
         key = band.key(field_name)
-        allowed = [member(key, book.facts.addressed), f"({count_in(band, field_name, kf, 'id')}>0)"]
-        if goals_allowed:
-            allowed.append(f"({count_in(band, field_name, goals, 'id')}>0)")
-        yield (band, field_name, f"(({'+'.join(allowed)})>0)",
-               member(key, book.facts.model_kf_ids))
+
+        def allowed(band=band, field_name=field_name, goals_allowed=goals_allowed, key=key) -> str:
+            sheets = [(kf, "id"), *([(goals, "id")] if goals_allowed else [])]
+            return f"(({member(key, book.facts.addressed)}+{found_in(band, field_name, sheets)})>0)*1"
+        yield (band, field_name, band.helper(f"allowed:{field_name}", allowed),
+               band.helper(f"model-kf:{field_name}", lambda key=key: member(key, book.facts.model_kf_ids)))
 
 
 @live("K001")
@@ -106,9 +107,9 @@ def _k003_live(book: LiveBook) -> Iterator[Flag]:
     if book.facts.period.is_follow_up:
         yield kf.flag("K003", "contribution", f"{addressed}*{kf.blank('contribution')}")
         return
-    goals = count_in(kf, "id", book.band(COMMITTEE_NAMNDMAL), "kf_goal_id")
-    activities = count_in(kf, "id", book.band(COMMITTEE_AKTIVITETER), "goal_id")
-    yield kf.flag("K003", "id", f"{addressed}*(({goals}+{activities})=0)")
+    answers = found_in(kf, "id", [(book.band(COMMITTEE_NAMNDMAL), "kf_goal_id"),
+                                  (book.band(COMMITTEE_AKTIVITETER), "goal_id")])
+    yield kf.flag("K003", "id", f"{addressed}*(1-{answers})")
 
 
 @check("K003", live=(_k003_live,))
@@ -142,9 +143,9 @@ def addressed_goals_answered(ctx: Context) -> Iterator[Finding]:
 def _k004_live(book: LiveBook) -> Iterator[Flag]:
     goals = book.band(COMMITTEE_NAMNDMAL)
     key = goals.key("id")
-    used = (f"({count_in(goals, 'id', book.indicators, 'goal_id')}"
-            f"+{count_in(goals, 'id', book.band(COMMITTEE_AKTIVITETER), 'goal_id')})")
-    yield goals.flag("K004", "id", f'({key}<>"")*({used}=0)')
+    used = found_in(goals, "id", [(book.indicators, "goal_id"),
+                                  (book.band(COMMITTEE_AKTIVITETER), "goal_id")])
+    yield goals.flag("K004", "id", f'({key}<>"")*(1-{used})')
     yield goals.flag("K004", "text", f'({key}="")')
 
 

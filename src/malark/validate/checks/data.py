@@ -54,7 +54,8 @@ def locked_live(band: Band, field_name: str) -> str:
         return "1" if field_name in _KF_LOCKED else "0"
     if band.spec.name == COMMITTEE_INDIKATORER.name and field_name in _INDICATOR_LOCKED:
         assert band.book is not None
-        return member(band.key("id"), band.book.facts.model_indicator_ids)
+        ids = band.book.facts.model_indicator_ids
+        return band.helper("model-row", lambda: member(band.key("id"), ids)) if ids else "0"
     return "0"
 
 
@@ -82,10 +83,14 @@ def _d001_live(book: LiveBook) -> Iterator[Flag]:
 def _share_live(band: Band) -> str:
     """`_is_share` as a formula."""
     assert band.book is not None
-    name = text_of(band.cells("name"))
-    words = "+".join(f"ISNUMBER(SEARCH({quoted(w)},{name}))" for w in NOT_SHARE_WORDS)
-    model_set = member(band.key("id"), band.book.facts.model_non_shares)
-    return f'EXACT({band.key("unit")},"%")*(({words})=0)*(1-{model_set})'
+    book = band.book
+
+    def build() -> str:
+        name = text_of(band.cells("name"))
+        words = "+".join(f"ISNUMBER(SEARCH({quoted(w)},{name}))" for w in NOT_SHARE_WORDS)
+        model_set = member(band.key("id"), book.facts.model_non_shares)
+        return f'EXACT({band.key("unit")},"%")*(({words})=0)*(1-{model_set})'
+    return band.helper("share", build)
 
 
 @live("D002")

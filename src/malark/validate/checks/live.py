@@ -45,12 +45,15 @@ __all__ = [
     "LiveBook",
     "LiveBuilder",
     "LiveFacts",
+    "found_earlier",
+    "found_in",
     "live",
     "member",
     "padded",
     "quoted",
     "spaces_to_blank",
     "text_of",
+    "value_at_first",
     "yyyymmdd",
 ]
 
@@ -153,19 +156,27 @@ class LiveFacts:
         return self.period.reference_date(self.budget_year)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Flag:
-    """Rule `code` names the cells of column `field` on `band`'s sheet where helper
-    `column` (on `Kontroll`) is 1."""
+    """Rule `code` names the cells of column `field` on `band`'s sheet where `condition`
+    holds. Once the band is packed (`Band.pack`), the flag is bit `bit` of helper column
+    `column` on `Kontroll`."""
 
     code: str
     band: Band
     field: str
-    column: str
+    condition: str
+    column: str = ""
+    bit: int = 0
 
     @property
     def sheet(self) -> str:
         return self.band.spec.name
+
+    def test(self, value: str) -> str:
+        """1 where the packed value `value` (a cell or an array) has this flag's bit."""
+        shifted = value if self.bit == 0 else f"INT({value}/{2 ** self.bit})"
+        return f"MOD({shifted},2)"
 
 
 @dataclass(slots=True)
@@ -188,6 +199,7 @@ class Band:
     top: int
     first_column: int
     helpers: dict[str, Helper] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
     book: LiveBook | None = None
 
     # --- positions ---------------------------------------------------------------------
@@ -199,6 +211,17 @@ class Band:
         """The data range of `fields` (adjacent columns), header row included."""
         first, last = self.spec.letter(fields[0]), self.spec.letter(fields[-1])
         return f"'{self.spec.name}'!${first}$1:${last}${self.last}"
+
+    def data(self, field_name: str) -> str:
+        """The data range of `field_name` without the header row."""
+        letter = self.spec.letter(field_name)
+        return f"'{self.spec.name}'!${letter}$2:${letter}${self.last}"
+
+    def any_text(self, field_name: str) -> str:
+        """A scalar: 1 when some cell of the column holds text. A helper that only matters
+        for text starts `IF(any_text, …)`: with a single condition both spreadsheets skip
+        the other branch, so a column of real numbers costs almost nothing."""
+        return f"(SUMPRODUCT(--ISTEXT({self.data(field_name)}))>0)"
 
     def outside(self, rows: int = 1000) -> str:
         """The rows below the read range: content there is not checked live."""
@@ -224,11 +247,26 @@ class Band:
         return self.range_of(self.helpers[name].column)
 
     def flag(self, code: str, field_name: str, condition: str) -> Flag:
-        """A flag of rule `code` on column `field_name`: 1 where `condition` holds in a row
-        that exists."""
-        name = f"flag:{code}:{field_name}"
-        self.helper(name, lambda: f"({self.exists()}*({condition})>0)*1")
-        return Flag(code, self, field_name, self.helpers[name].column)
+        """A flag of rule `code` on column `field_name`: set where `condition` holds in a
+        row that exists."""
+        self.flags.append(Flag(code, self, field_name, condition))
+        return self.flags[-1]
+
+    def pack(self, limit: int = 6000) -> None:
+        """Write the flags into as few helper columns as fit: each flag one bit of a number
+        per row (a helper cell costs more than a long formula)."""
+        exists = self.exists()
+        chunk: list[Flag] = []
+        for flag in [*self.flags, None]:
+            size = sum(len(f.condition) + 20 for f in chunk)
+            if chunk and (flag is None or size + len(flag.condition) > limit or len(chunk) == 40):
+                terms = "+".join(f"(({f.condition})>0)*{2 ** i}" for i, f in enumerate(chunk))
+                column = self.helper(f"flags:{len(self.helpers)}", lambda terms=terms: f"{exists}*({terms})")
+                for i, f in enumerate(chunk):
+                    f.column, f.bit = _column_of(column), i
+                chunk = []
+            if flag is not None:
+                chunk.append(flag)
 
     def exists(self) -> str:
         """1 for a data row holding anything the user typed (`Row.is_empty` is False):
@@ -238,8 +276,8 @@ class Band:
             parts = []
             for run in _runs(self.spec):
                 cells = self.cells(*run)
-                filled = (f'IF(ISERROR({cells}),1,--(LEN(TRIM({spaces_to_blank(cells + "&" + chr(34) * 2)})'
-                          f')>0))')
+                text = spaces_to_blank(cells + '&""')
+                filled = f"IF(ISERROR({cells}),1,--(LEN(TRIM({text}))>0))"
                 parts.append(f"MMULT({filled},{_column_array([1] * len(run))})")
             first = self.cells(self.spec.columns[0].field)
             return f"(ROW({first})>1)*(({'+'.join(parts)})>0)"
@@ -248,55 +286,117 @@ class Band:
     def key(self, field_name: str) -> str:
         """The cell as stripped text (`Cell.text`): "" when blank, an error value, or in a
         row that does not exist. Case and inner spaces are kept."""
-        def mapped() -> str:
-            return spaces_to_blank(text_of(self.cells(field_name)), (("CHAR(1)", '"x"'),))
+        text = text_of(self.cells(field_name))
+        edges = _edge_blanks(text)
 
         def build() -> str:
-            text = text_of(self.cells(field_name))
-            m = self.helper(f"spaced:{field_name}", mapped)
+            m = spaces_to_blank(text, (("CHAR(1)", '"x"'),))
             trimmed = f"TRIM({m})"
             first = f"FIND(LEFT({trimmed},1),{m})"
             ch = f"RIGHT({trimmed},1)"
             last = f'FIND(CHAR(1),SUBSTITUTE({m},{ch},CHAR(1),LEN({m})-LEN(SUBSTITUTE({m},{ch},""))))'
-            return f'IF({self.exists()}*({trimmed}<>""),MID({text},{first},{last}-{first}+1),"")'
+            stripped = f'IF({trimmed}<>"",MID({text},{first},{last}-{first}+1),"")'
+            return f'IF({self.exists()},IF({edges},{stripped},{text}),"")'
         return self.helper(f"key:{field_name}", build)
 
     def blank(self, field_name: str) -> str:
         """1 where the cell holds no text (`values.text` is None): blank or an error value."""
-        def build() -> str:
-            cells = self.cells(field_name)
-            return f'IF(ISERROR({cells}),1,--(LEN(TRIM({spaces_to_blank(cells + "&" + chr(34) * 2)}))=0))'
-        return self.helper(f"blank:{field_name}", build)
+        cells = self.cells(field_name)
+        return f'IF(ISERROR({cells}),1,--(LEN(TRIM({spaces_to_blank(cells + "&" + chr(34) * 2)}))=0))'
 
     def typed(self, field_name: str) -> str:
         """1 where the cell holds a typed value, not a formula, SANT/FALSKT or an error value
         (those are D009's; LibreOffice reads a typed SANT as the formula =TRUE())."""
+        cells = self.cells(field_name)
+        return f"(1-((_xlfn.ISFORMULA({cells})+ISLOGICAL({cells})+ISERROR({cells}))>0))"
+
+    def odd(self, field_name: str) -> str:
+        """1 where the key of `field_name` is not plain (see `_plain_keys`)."""
         def build() -> str:
-            cells = self.cells(field_name)
-            return f"1-((_xlfn.ISFORMULA({cells})+ISLOGICAL({cells})+ISERROR({cells}))>0)"
-        return self.helper(f"typed:{field_name}", build)
+            keys = self.key(field_name)
+            odd = (f"(1-EXACT({keys},UPPER({keys})))+ISNUMBER(--{keys})+(LEN({keys})>255)"
+                   + "".join(f'+(LEFT({keys},1)="{c}")' for c in "=<>")
+                   + "".join(f'+({keys}="{w}")' for w in ("TRUE", "FALSE", "SANT", "FALSKT")))
+            return f'({keys}<>"")*(({odd})>0)'
+        return self.helper(f"odd:{field_name}", build)
 
     def first(self, field_name: str = "id") -> str:
         """1 where the key of `field_name` is not empty and no earlier row has the same key."""
         def build() -> str:
-            return f"({self.key(field_name)}<>\"\")*({earlier_same(self, field_name)}=0)"
+            return f"({self.key(field_name)}<>\"\")*(1-{found_earlier(self, field_name)})"
         return self.helper(f"first:{field_name}", build)
 
 
-def earlier_same(band: Band, field_name: str) -> str:
-    """How many earlier rows of `band` have the same key of `field_name`."""
+def _escaped(keys: str) -> str:
+    """Keys as MATCH/VLOOKUP lookup values: their wildcards (* ? ~) taken literally."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({keys},"~","~~"),"*","~*"),"?","~?")'
+
+
+def _plain_keys(pairs: Sequence[tuple[Band, str]]) -> str:
+    """A scalar: 1 when every key of `pairs` is *plain*, so that a lookup (MATCH, VLOOKUP),
+    which ignores case, finds exactly what EXACT finds: no lowercase letters, nothing a
+    lookup reads as a number, a date, SANT/FALSKT or a comparison, and at most 255
+    characters. Ids are normally plain; otherwise the exact matrices run."""
+    counts = [f"SUMPRODUCT(IFERROR({band.odd(field_name)},1))" for band, field_name in pairs]
+    return f"(({'+'.join(counts)})=0)"
+
+
+def found_earlier(band: Band, field_name: str) -> str:
+    """1 where an earlier row of `band` has exactly the same key of `field_name`."""
     raw = band.key(field_name)
+    position = f"IFERROR(MATCH({_escaped(raw)},{raw},0),0)"
+    quick = f'({raw}<>"")*({position}>0)*({position}<ROW({raw})-{band.top - 1})'
     keys, rows = padded(raw), f"ROW({raw})"
-    return (f"MMULT(EXACT({keys},TRANSPOSE({keys}))*({rows}>TRANSPOSE({rows})),{rows}^0)"
-            f"*({raw}<>\"\")")
+    exact = (f"((MMULT(EXACT({keys},TRANSPOSE({keys}))*({rows}>TRANSPOSE({rows})),{rows}^0)"
+             f"*({raw}<>\"\"))>0)")
+    return f"IF({_plain_keys([(band, field_name)])},{quick},{exact})*1"
 
 
-def count_in(band: Band, field_name: str, other: Band, other_field: str) -> str:
-    """For each row of `band`: how many rows of `other` have the same key (0 when the key
-    is empty)."""
-    raw, others = band.key(field_name), other.key(other_field)
-    return (f"MMULT(--EXACT({padded(raw)},TRANSPOSE({padded(others)})),ROW({others})^0)"
-            f"*({raw}<>\"\")")
+def found_in(band: Band, field_name: str, others: Sequence[tuple[Band, str]]) -> str:
+    """1 where some row of `others` has exactly the same key as the row's `field_name`
+    (never for an empty key)."""
+    raw = band.key(field_name)
+    keys = [other.key(f) for other, f in others]
+    quick = "+".join(f"ISNUMBER(MATCH({_escaped(raw)},{k},0))" for k in keys)
+    exact = "+".join(f"MMULT(--EXACT({padded(raw)},TRANSPOSE({padded(k)})),ROW({k})^0)" for k in keys)
+    plain = _plain_keys([(band, field_name), *others])
+    return f'IF({plain},(({quick})>0),(({exact})>0))*({raw}<>"")'
+
+
+def value_at_first(band: Band, field_name: str, other: Band, other_field: str, value: str) -> str:
+    """For each row of `band`: helper `value` (a number, in a column right of the key's) of
+    the first row of `other` whose key of `other_field` is exactly the row's key of
+    `field_name`; 0 when there is none."""
+    raw, keys = band.key(field_name), other.key(other_field)
+    key_column, value_column = _column_of(keys), _column_of(value)
+    table = f"${key_column}${other.top}:${value_column}${other.bottom}"
+    offset = _column_number(value_column) - _column_number(key_column) + 1
+    quick = f'IFERROR(VLOOKUP({_escaped(raw)},{table},{offset},FALSE),0)*({raw}<>"")'
+    first = f"TRANSPOSE({padded(other.first(other_field), '0')})"
+    exact = f"MMULT(EXACT({padded(raw)},TRANSPOSE({padded(keys)}))*{first},{padded(value, '0')})"
+    return f"IF({_plain_keys([(band, field_name), (other, other_field)])},{quick},{exact})"
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _column_of(reference: str) -> str:
+    """`AB` of a helper range `$AB$10:$AB$90`."""
+    return reference.split("$")[1]
+
+
+def _edge_blanks(text: str) -> str:
+    """A scalar: 1 when some non-empty text of the array `text` (which may hold errors)
+    starts or ends with a `WHITESPACE` character. Only then is the costly stripping needed;
+    with one condition both spreadsheets evaluate only the branch it picks."""
+    blanks = "&".join(_char(c) for c in WHITESPACE)
+    edge = (f"IFERROR((LEN({text})>0)*(ISNUMBER(FIND(LEFT({text},1),{blanks}))"
+            f"+ISNUMBER(FIND(RIGHT({text},1),{blanks}))),0)")
+    return f"(SUMPRODUCT({edge})>0)"
 
 
 def _runs(spec: SheetSpec) -> list[list[str]]:
@@ -334,3 +434,8 @@ class LiveBook:
     @property
     def width(self) -> int:
         return max((len(b.helpers) for b in self.bands.values()), default=0)
+
+    def pack(self) -> None:
+        """Pack every band's flags (after all builders have run)."""
+        for band in self.bands.values():
+            band.pack()

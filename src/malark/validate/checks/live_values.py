@@ -77,73 +77,66 @@ def _plain(pattern: str) -> str:
 def number_value(band: Band, field_name: str) -> str:
     """The helper of column `field_name` read as `values.read_number` reads it."""
     cells = band.cells(field_name)
+    texts = band.any_text(field_name)
 
     def name(part: str) -> str:
         return f"num-{part}:{field_name}"
+
+    def text_helper(part: str, build, empty: str = "0") -> str:
+        """A helper of the text grammar: computed only when the column holds text."""
+        return band.helper(name(part), lambda: f"IF({texts},{build()},{empty})")
 
     def spaced() -> str:  # blanks and % made spaces: where the number starts and ends
         mapped = spaces_to_blank(cells, (('"%"', '" "'), ("CHAR(1)", '"x"')))
         return f'IF(ISTEXT({cells}),{mapped},"")'
 
-    def start() -> str:
-        s = band.helper(name("spaced"), spaced)
-        return f"IFERROR(FIND(LEFT(TRIM({s}),1),{s}),0)"
-
-    def end() -> str:
-        s = band.helper(name("spaced"), spaced)
-        ch = f"RIGHT(TRIM({s}),1)"
-        return f'IFERROR(FIND(CHAR(1),SUBSTITUTE({s},{ch},CHAR(1),LEN({s})-LEN(SUBSTITUTE({s},{ch},"")))),0)'
-
-    def signed() -> str:  # 1 where the text starts with + or a minus sign, -1 for minus
-        first = band.helper(name("start"), start)
-        plus = f'ISNUMBER(FIND(MID({cells},{first},1),"+"))'
-        return f'IFERROR(ISNUMBER(FIND(MID({cells},{first},1),{quoted(MINUS_SIGNS)}))*-1+{plus},0)'
-
     def body() -> str:  # the number without %, blanks and sign, as typed (or "#")
-        s = band.helper(name("spaced"), spaced)
-        first, last = band.helper(name("start"), start), band.helper(name("end"), end)
-        signed_ = f"ABS({band.helper(name('sign'), signed)})"
-        begin = f"IF({signed_},FIND(LEFT(TRIM(MID({s},{first}+1,200)),1),{s},{first}+1),{first})"
+        s = text_helper("spaced", spaced)
+        first = f"IFERROR(FIND(LEFT(TRIM({s}),1),{s}),0)"
+        ch = f"RIGHT(TRIM({s}),1)"
+        last = f'IFERROR(FIND(CHAR(1),SUBSTITUTE({s},{ch},CHAR(1),LEN({s})-LEN(SUBSTITUTE({s},{ch},"")))),0)'
+        signed = f'IFERROR(ISNUMBER(FIND(MID({cells},{first},1),{quoted("+" + MINUS_SIGNS)})),0)'
+        begin = f"IF({signed},FIND(LEFT(TRIM(MID({s},{first}+1,200)),1),{s},{first}+1),{first})"
         length = f"({last}-{begin}+1)"
         percents = f'(LEN({cells})-LEN(SUBSTITUTE({cells},"%","")))'
         percent_ok = f'(({percents}=0)+({percents}=1)*(IFERROR(FIND("%",{cells}),0)>{last}))'
         ok = (f"ISTEXT({cells})*(LEN({cells})<=100)*({first}>0)*{percent_ok}"
-              f"*({length}>=1)*(({length}+{signed_})<=64)")
+              f"*({length}>=1)*(({length}+{signed})<=64)")
         return f'IFERROR(IF({ok},MID({cells},{begin},{length}),"#"),"#")'
 
     def pattern() -> str:  # digits 0, group spaces " ", minus signs "-", lower case
-        mapped = band.helper(name("body"), body)
+        mapped = text_helper("body", body)
         for space in GROUP_SPACES[1:]:
             mapped = f'SUBSTITUTE({mapped},{_char_expression(space)}," ")'
         for minus in MINUS_SIGNS[1:]:
             mapped = f'SUBSTITUTE({mapped},{_char_expression(minus)},"-")'
         return _digits_to_zero(f"LOWER({mapped})")
 
-    def dotted() -> str:
-        return _grouped(band.helper(name("pattern"), pattern), ".", 2, ",")
+    def dotted() -> str:  # `1.234.567,5`
+        return _grouped(text_helper("pattern", pattern), ".", 2, ",")
 
     def valid() -> str:
-        p = band.helper(name("pattern"), pattern)
-        spaced = f'ISNUMBER(FIND(" ",{p}))'
-        dots = band.helper(name("dotted"), dotted)
-        return (f"{spaced}*{_grouped(p, ' ', 1, ',.')}"
-                f"+(1-{spaced})*({dots}+(1-{dots})*{_plain(p)})")
+        p = text_helper("pattern", pattern)
+        grouped, dots = f'ISNUMBER(FIND(" ",{p}))', dotted()
+        return f"{grouped}*{_grouped(p, ' ', 1, ',.')}+(1-{grouped})*({dots}+(1-{dots})*{_plain(p)})"
 
     def value() -> str:
-        b = band.helper(name("body"), body)
-        ok, dots = band.helper(name("valid"), valid), band.helper(name("dotted"), dotted)
+        b, s = text_helper("body", body), text_helper("spaced", spaced)
+        ok, dots = text_helper("valid", valid, "0"), dotted()
         plain = b
         for space in GROUP_SPACES:
             plain = f'SUBSTITUTE({plain},{_char_expression(space)},"")'
         for minus in MINUS_SIGNS[1:]:
             plain = f'SUBSTITUTE({plain},{_char_expression(minus)},"-")'
         canonical = f'SUBSTITUTE(IF({dots},SUBSTITUTE({plain},".",""),{plain}),",",".")'
-        number = f'IF({band.helper(name("sign"), signed)}<0,-1,1)*_xlfn.NUMBERVALUE({canonical},".",",")'
+        minus = f'IFERROR(ISNUMBER(FIND(MID({cells},FIND(LEFT(TRIM({s}),1),{s}),1),{quoted(MINUS_SIGNS)})),0)'
+        number = f'IF({minus},-1,1)*_xlfn.NUMBERVALUE({canonical},".",",")'
         # a tiny exponent (1e-400) is 0 to Python; the spreadsheet cannot read it at all
         underflow = f'IF(ISNUMBER(SEARCH("e-",{canonical})),0,"X")'
         text = f'IF(LEN(TRIM({spaces_to_blank(cells)}))=0,"",IF({ok},IFERROR({number},{underflow}),"X"))'
-        return (f'IF(ISERROR({cells}),"E",IF(ISTEXT({cells}),{text},'
-                f'IF(ISBLANK({cells}),"",IF(ISLOGICAL({cells}),--{cells},{cells}))))')
+        other = f'IF(ISBLANK({cells}),"",IF(ISLOGICAL({cells}),--{cells},{cells}))'
+        return (f'IF(ISERROR({cells}),"E",IF({texts},IF(ISTEXT({cells}),{text},{other}),'
+                f'{other}))')
 
     return band.helper(f"number:{field_name}", value)
 
@@ -225,42 +218,48 @@ def date_value(band: Band, field_name: str) -> str:
     """The helper of column `field_name` read as `values.read_date` reads it: the date as
     yyyymmdd."""
     cells = band.cells(field_name)
+    texts = band.any_text(field_name)
 
     def name(part: str) -> str:
         return f"date-{part}:{field_name}"
+
+    def text_helper(part: str, build, empty: str = "0") -> str:
+        """A helper of the text grammar: computed only when the column holds text."""
+        return band.helper(name(part), lambda: f"IF({texts},{build()},{empty})")
 
     def text() -> str:  # `collapse_space(value.lower())`
         return f'IF(ISTEXT({cells}),TRIM(LOWER({spaces_to_blank(cells)})),"")'
 
     def pattern() -> str:
-        return _digits_to_zero(band.helper(name("text"), text))
+        return _digits_to_zero(text())
 
     def iso_tail() -> str:
-        return _iso_tail(band.helper(name("pattern"), pattern))
+        return _iso_tail(text_helper("pattern", pattern))
 
     def kind() -> str:
-        t, p = band.helper(name("text"), text), band.helper(name("pattern"), pattern)
-        return f"IF(LEN({t})<=40,{_kind(p, band.helper(name('iso-tail'), iso_tail))},0)"
+        p = text_helper("pattern", pattern)
+        return f"IF(LEN({p})<=40,{_kind(p, text_helper('iso-tail', iso_tail))},0)"
 
-    def part(index: int):
-        def build() -> str:
-            t, p = band.helper(name("text"), text), band.helper(name("pattern"), pattern)
-            k = band.helper(name("kind"), kind)
-            return f"IFERROR(IF({k}>0,{_parts(t, p, k)[index]},0),0)"
-        return build
+    def month() -> str:
+        t, p = text_helper("text", text), text_helper("pattern", pattern)
+        k = text_helper("kind", kind, "0")
+        return f"IFERROR(IF({k}>0,{_parts(t, p, k)[1]},0),0)"
 
     def parsed() -> str:
-        year, month, day = (band.helper(name(p), part(i)) for i, p in enumerate(("year", "month", "day")))
-        return f"IF({band.helper(name('kind'), kind)}>0,{_ymd(year, month, day)},0)"
+        t, p = text_helper("text", text), text_helper("pattern", pattern)
+        k = text_helper("kind", kind, "0")
+        year, _, day = _parts(t, p, k)
+        return f"IFERROR(IF({k}>0,{_ymd(year, text_helper('month', month, '0'), day)},0),0)"
 
     def value() -> str:
-        t = band.helper(name("text"), text)
-        found = band.helper(name("parsed"), parsed)
+        t = text()
+        found = text_helper("parsed", parsed, "0")
         serial = f"IF(ISLOGICAL({cells}),--{cells},{cells})"
         from_serial = (f'IFERROR(IF(({serial}>=1)*({serial}<2958466)*(INT({serial})<>60),'
                        f'YEAR({serial})*10000+MONTH({serial})*100+DAY({serial}),"X"),"X")')
         from_text = f'IF({t}="","",IF({found}>0,{found},"X"))'
-        return (f'IF(ISERROR({cells}),"E",IF(ISTEXT({cells}),{from_text},'
-                f'IF(ISBLANK({cells}),"",{from_serial})))')
+        other = f'IF(ISBLANK({cells}),"",{from_serial})'
+        return (f'IF(ISERROR({cells}),"E",IF({texts},IF(ISTEXT({cells}),{from_text},{other}),'
+                f'{other}))')
 
     return band.helper(f"date:{field_name}", value)

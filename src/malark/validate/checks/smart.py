@@ -25,7 +25,7 @@ from malark.core.swedish import format_number
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
 from malark.validate.checks.data import locked_live
-from malark.validate.checks.live import Band, Flag, LiveBook, live, lookup, member, padded
+from malark.validate.checks.live import Band, Flag, LiveBook, live, lookup, member, value_at_first
 from malark.validate.checks.live_values import number_value, valid_year
 from malark.xlsx.table import Row
 
@@ -208,13 +208,11 @@ def _goal_kf_period_live(book: LiveBook, band: Band) -> tuple[str, str, str]:
     goals = book.band(COMMITTEE_NAMNDMAL)
     key = band.key("goal_id")
     direct = _kf_period_live(book, key)
-    row_start = padded(goals.helper(
-        "kf-start", lambda: _kf_period_live(book, goals.key("kf_goal_id"))[1]), "0")
-    row_end = padded(goals.helper(
-        "kf-end", lambda: _kf_period_live(book, goals.key("kf_goal_id"))[2]), "0")
-    first = f"TRANSPOSE({padded(goals.first('id'), '0')})"
-    same = f"EXACT({padded(key)},TRANSPOSE({padded(goals.key('id'))}))*{first}"
-    via_start, via_end = f"MMULT({same},{row_start})", f"MMULT({same},{row_end})"
+    goals.key("id")  # VLOOKUP's table starts at the id column: the first of the three
+    row_start = goals.helper("kf-start", lambda: _kf_period_live(book, goals.key("kf_goal_id"))[1])
+    row_end = goals.helper("kf-end", lambda: _kf_period_live(book, goals.key("kf_goal_id"))[2])
+    via_start = value_at_first(band, "goal_id", goals, "id", row_start)
+    via_end = value_at_first(band, "goal_id", goals, "id", row_end)
     start = f"IF({direct[0]},{direct[1]},{via_start})"
     end = f"IF({direct[0]},{direct[2]},{via_end})"
     return f"(({direct[0]}+({via_start}>0))>0)", start, end

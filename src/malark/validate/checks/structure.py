@@ -24,7 +24,7 @@ from malark.core.contract import (
 from malark.core.findings import Finding
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
-from malark.validate.checks.live import Band, Flag, LiveBook, count_in, earlier_same, live
+from malark.validate.checks.live import Band, Flag, LiveBook, found_earlier, found_in, live
 from malark.xlsx.meta import SNAPSHOT_HASH_FIELD, format_version_of
 from malark.xlsx.table import Cell, Row
 
@@ -234,8 +234,10 @@ def _s008_live(book: LiveBook) -> Iterator[Flag]:
     earlier: list[Band] = []
     for spec in COMMITTEE_DATA_SHEETS:
         band = book.band(spec)
-        counts = [earlier_same(band, "id"), *(count_in(band, "id", e, "id") for e in earlier)]
-        yield band.flag("S008", "id", f"({'+'.join(counts)})>0")
+        used = [found_earlier(band, "id")]
+        if earlier:
+            used.append(found_in(band, "id", [(e, "id") for e in earlier]))
+        yield band.flag("S008", "id", "+".join(used))
         earlier.append(band)
 
 
