@@ -74,7 +74,7 @@ def _references_live(book: LiveBook) -> Iterator[tuple[Band, str, str, str]]:
             sheets = [(kf, "id"), *([(goals, "id")] if goals_allowed else [])]
             return f"(({member(key, book.facts.addressed)}+{found_in(band, field_name, sheets)})>0)*1"
         yield (band, field_name, band.helper(f"allowed:{field_name}", allowed),
-               band.helper(f"model-kf:{field_name}", lambda key=key: member(key, book.facts.model_kf_ids)))
+               member(key, book.facts.model_kf_ids))
 
 
 @live("K001")

@@ -310,15 +310,25 @@ class Band:
         cells = self.cells(field_name)
         return f"(1-((_xlfn.ISFORMULA({cells})+ISLOGICAL({cells})+ISERROR({cells}))>0))"
 
-    def odd(self, field_name: str) -> str:
-        """1 where the key of `field_name` is not plain (see `_plain_keys`)."""
+    def odd(self) -> str:
+        """1 where the row's id or goal key is not plain (see `_plain_keys`); one helper for
+        both, since lookups compare ids with goal references."""
         def build() -> str:
-            keys = self.key(field_name)
-            odd = (f"(1-EXACT({keys},UPPER({keys})))+ISNUMBER(--{keys})+(LEN({keys})>255)"
-                   + "".join(f'+(LEFT({keys},1)="{c}")' for c in "=<>")
-                   + "".join(f'+({keys}="{w}")' for w in ("TRUE", "FALSE", "SANT", "FALSKT")))
-            return f'({keys}<>"")*(({odd})>0)'
-        return self.helper(f"odd:{field_name}", build)
+            terms = []
+            for field_name in self.looked_up:
+                keys = self.key(field_name)
+                odd = (f"(1-EXACT({keys},UPPER({keys})))+ISNUMBER(--{keys})+(LEN({keys})>255)"
+                       + "".join(f'+(LEFT({keys},1)="{c}")' for c in "=<>")
+                       + "".join(f'+({keys}="{w}")' for w in ("TRUE", "FALSE", "SANT", "FALSKT")))
+                terms.append(f'({keys}<>"")*(({odd})>0)')
+            return f"(({'+'.join(terms)})>0)*1"
+        return self.helper("odd", build)
+
+    @property
+    def looked_up(self) -> tuple[str, ...]:
+        """The key columns lookups compare: the id and the goal a row points to."""
+        fields = {c.field for c in self.spec.columns}
+        return tuple(f for f in ("id", "kf_goal_id", "goal_id") if f in fields)
 
     def first(self, field_name: str = "id") -> str:
         """1 where the key of `field_name` is not empty and no earlier row has the same key."""
@@ -337,8 +347,8 @@ def _plain_keys(pairs: Sequence[tuple[Band, str]]) -> str:
     which ignores case, finds exactly what EXACT finds: no lowercase letters, nothing a
     lookup reads as a number, a date, SANT/FALSKT or a comparison, and at most 255
     characters. Ids are normally plain; otherwise the exact matrices run."""
-    counts = [f"SUMPRODUCT(IFERROR({band.odd(field_name)},1))" for band, field_name in pairs]
-    return f"(({'+'.join(counts)})=0)"
+    odd = dict.fromkeys(band.odd() for band, _ in pairs)
+    return f"(({'+'.join(f'SUMPRODUCT(IFERROR({o},1))' for o in odd)})=0)"
 
 
 def found_earlier(band: Band, field_name: str) -> str:
