@@ -12,7 +12,8 @@ command in its own subprocess (wall time and the child's own peak RSS from `wait
 and prints (a) merge/pandas (target ≤ 0.5), (b) merge/floor (target ≤ 2.0), (c) merge
 peak memory (target ≤ 500 MB). Then the validate figure (`malark validate --format json`
 of one workbook with 60 goals, 240 indicators and 600 activities vs `openpyxl.load_workbook`
-of the same file) and the generate figure (`bench_generate.py`, when present).
+of the same file), the generate figure (`bench_generate.py`, when present) and what the
+`Kontroll` sheet costs when LibreOffice recalculates a workbook (`bench_kontroll.py`).
 
 Environment: BENCH_REPEAT (default 5) repetitions per command.
 """
@@ -203,6 +204,13 @@ def bench_generate_figure(root: Path) -> None:
         print(f"  {result}")
 
 
+def bench_kontroll_figure(root: Path) -> None:
+    from bench_kontroll import bench_kontroll
+
+    print("\nKontroll:")
+    print(f"  {bench_kontroll(root / 'kontroll')}")
+
+
 def main() -> None:
     print(f"Maskin: {machine()}")
     with tempfile.TemporaryDirectory(prefix="malark-bench-") as tmp:
@@ -210,6 +218,7 @@ def main() -> None:
         bench_merge(root)
         bench_validate(root)
         bench_generate_figure(root)
+        bench_kontroll_figure(root)
 
 
 if __name__ == "__main__":

@@ -69,4 +69,5 @@ def test_rules_command_lists_the_catalogue():
     result = CliRunner().invoke(cli, ["rules", "--format", "json"])
     rules = json.loads(result.stdout)
     assert [r["code"] for r in rules] == list(CATALOGUE)
+    assert {r["code"] for r in rules if r["live"]} == set(live_builders())
     assert {r["code"]: r["severity"] for r in rules if r["code"] in SPEC_CODES} == SPEC_CODES
