@@ -23,7 +23,6 @@ import time
 import uuid
 from pathlib import Path
 
-import openpyxl
 from openpyxl.formatting.formatting import ConditionalFormattingList
 
 from malark.core.contract import (
@@ -42,6 +41,7 @@ from malark.generate.committee_workbook import (
     write_committee_workbook,
 )
 from malark.generate.previous import Carried
+from malark.xlsx.sheet_layout import keep_layout, load_for_edit
 
 COPIES, ROUNDS = 6, 5
 _MODEL_SET = ("outcome", "comment")
@@ -81,8 +81,9 @@ def _fill_kf(workbook, rows: dict[str, list[dict]], model_ids: set[str]) -> None
 
 
 def without_kontroll(path: Path, out: Path) -> Path:
-    """The same workbook without `Kontroll`, its conditional formats and defined names."""
-    workbook = openpyxl.load_workbook(path)
+    """The same workbook without `Kontroll`, its conditional formats and defined names
+    (everything else, the formula print areas included, as it was)."""
+    workbook = load_for_edit(path)
     del workbook[SHEET_KONTROLL]
     for name in (KONTROLL_ERRORS_NAME, KONTROLL_WARNINGS_NAME):
         del workbook.defined_names[name]
@@ -93,6 +94,7 @@ def without_kontroll(path: Path, out: Path) -> Path:
                 if not (rule.formula and f"{SHEET_KONTROLL}!" in rule.formula[0]):
                     kept.add(str(cf.sqref), rule)
         ws.conditional_formatting = kept
+    keep_layout(workbook)
     workbook.save(out)
     return out
 

@@ -12,8 +12,13 @@ command in its own subprocess (wall time and the child's own peak RSS from `wait
 and prints (a) merge/pandas (target ≤ 0.5), (b) merge/floor (target ≤ 2.0), (c) merge
 peak memory (target ≤ 500 MB). Then the validate figure (`malark validate --format json`
 of one workbook with 60 goals, 240 indicators and 600 activities vs `openpyxl.load_workbook`
-of the same file), the generate figure (`bench_generate.py`, when present) and what the
-`Kontroll` sheet costs when LibreOffice recalculates a workbook (`bench_kontroll.py`).
+of the same file), the report figure (`bench_report.py`: `malark report` of the merged
+city as .docx, .html and once .pdf; goal < 10 s for .docx), the generate figure
+(`bench_generate.py`, when present) and the web page's first-load size and times in
+headless Chromium (`bench_web.py`), and issue 15's
+figures (`bench_hostile.py`): a folder of 1,000 files with duplicates through `merge`, and
+`validate --annotate` of 31,000 filled activity rows. Last, what the `Kontroll` sheet
+costs when LibreOffice recalculates a workbook (`bench_kontroll.py`).
 
 Environment: BENCH_REPEAT (default 5) repetitions per command.
 """
@@ -153,7 +158,7 @@ def bench_merge(root: Path) -> None:
     print(f"  kontroll: en nämndfil validerar med slutkod {check.code} (0 = inga fel)")
     commands = {
         "merge": [PYTHON, "-m", "malark", "merge", str(inbox), "--model", str(model), "-o",
-                  str(root / "merge.xlsx"), "--format", "json"],
+                  str(root / "merge.xlsx"), "--format", "json", "--force"],
         "pandas": [PYTHON, "-c", PANDAS_SCRIPT, str(inbox), str(root / "pandas.xlsx"), *DATA_SHEETS],
         "floor": [PYTHON, "-c", FLOOR_SCRIPT, str(inbox), str(root / "floor.xlsx"), *DATA_SHEETS],
     }
@@ -204,6 +209,31 @@ def bench_generate_figure(root: Path) -> None:
         print(f"  {result}")
 
 
+def bench_report_figure(root: Path) -> None:
+    """`malark report` of the consolidated workbook `bench_merge` wrote."""
+    from bench_report import bench_report
+
+    consolidated = root / "merge.xlsx"
+    print(f"\nReport (60 nämnder, från {consolidated.name}), median av {REPEAT} omgångar:")
+    for line in bench_report(consolidated, root, REPEAT, run):
+        print(f"  {line}")
+
+
+def bench_web_figure(root: Path) -> None:
+    from bench_web import bench_web
+
+    bench_web(root)
+
+
+def bench_hostile_figures(root: Path) -> None:
+    from bench_hostile import bench_annotate, bench_thousand_files
+
+    print(f"\nTusen filer med dubbletter (merge --skip-invalid), belastning {load()}:")
+    print(f"  {bench_thousand_files(root)}")
+    print(f"Markerad kopia (validate --annotate), belastning {load()}:")
+    print(f"  {bench_annotate(root)}")
+
+
 def bench_kontroll_figure(root: Path) -> None:
     from bench_kontroll import bench_kontroll
 
@@ -216,8 +246,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="malark-bench-") as tmp:
         root = Path(tmp)
         bench_merge(root)
+        bench_report_figure(root)
         bench_validate(root)
         bench_generate_figure(root)
+        bench_web_figure(root)
+        bench_hostile_figures(root)
         bench_kontroll_figure(root)
 
 

@@ -64,3 +64,21 @@ def inbox(plan_set, tmp_path) -> Path:
     target = tmp_path / "inkommet"
     shutil.copytree(plan_set[1], target)
     return target
+
+
+@pytest.fixture(scope="session")
+def report_inputs(tmp_path_factory):
+    """The example's Plan and T1 consolidated workbooks from a real round trip, T1 with
+    mixed outcomes, hostile texts and SN not submitting (`tests/report_support.py`)."""
+    from tests.report_support import build_report_inputs
+
+    return build_report_inputs(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="session")
+def web_build(tmp_path_factory):
+    """`malark web build` once per session (the runtime comes from the cache `make test`
+    fills: $MALARK_WEB_CACHE or build/web-cache)."""
+    from tests.web_support import build_web_once
+
+    return build_web_once(tmp_path_factory.mktemp("web"))

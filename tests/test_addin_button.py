@@ -158,10 +158,10 @@ def _only_error_in_last_row() -> FakeBook:
     return book
 
 
-def test_one_value_read_per_sheet_and_one_formula_read_per_data_sheet(filled_files):
+def test_one_value_read_per_read_sheet_and_one_formula_read_per_data_sheet(filled_files):
     book = book_from_file(filled_files["t1"])
     read_book(book)
-    sheets = len(book.sheets)
+    sheets = len(book.sheets) - 1  # not Kontroll (UNREAD_SHEETS)
     assert book._calls.value_reads == sheets  # no error candidates in a clean workbook
     assert book._calls.formula_reads == 4
 
@@ -202,7 +202,10 @@ def _variants(filled_files, tmp_path) -> list[Path]:
 
 
 def _comparable(findings) -> list[tuple]:
-    return [(f["code"], f["severity"], f["sheet"], f["cell"], f["ref"], f["message"]) for f in findings]
+    """Findings as tuples; S011 (two files of one committee) needs several files, which the
+    button, validating one open workbook, never has."""
+    return [(f["code"], f["severity"], f["sheet"], f["cell"], f["ref"], f["message"]) for f in findings
+            if f["code"] != "S011"]
 
 
 def test_button_path_finds_exactly_what_validate_json_finds(filled_files, tmp_path):
@@ -214,7 +217,9 @@ def test_button_path_finds_exactly_what_validate_json_finds(filled_files, tmp_pa
         report = api.validate_workbook_data(read_book(book_from_file(path)))
         expected = by_file[path.name]
         assert _comparable(f.to_dict() for f in report.findings) == _comparable(expected["findings"])
-        assert (report.errors, report.warnings) == (expected["errors"], expected["warnings"])
+        duplicates = sum(1 for f in expected["findings"] if f["code"] == "S011")
+        assert (report.errors, report.warnings) == (expected["errors"] - duplicates,
+                                                    expected["warnings"])
     assert {f["code"] for f in by_file["t1_fel.xlsx"]["findings"]} >= {"D004", "D009", "K003"}
     assert "S010" in {f["code"] for f in by_file["plan_conf.xlsx"]["findings"]}
 

@@ -176,19 +176,19 @@ def test_d002_passes_for_a_percent_that_is_not_a_share(filled_data):
     assert ("D002", "Indikatorer", "F4") in keys
 
 
-def test_d012_a_date_where_a_number_is_required(filled_data):
-    """Excel makes 3/4 typed into Utfall the date 3 April: D012 (not D001); the other
+def test_d013_a_date_where_a_number_is_required(filled_data):
+    """Excel makes 3/4 typed into Utfall the date 3 April: D013 (not D001); the other
     checks see the day number Excel stores, as the live formulas do (D002 for a year)."""
     keys = t1(filled_data, {"Indikatorer!K7": datetime(2027, 4, 3)})
-    assert ("D012", "Indikatorer", "K7") in keys
+    assert ("D013", "Indikatorer", "K7") in keys
     assert not _codes(keys, "D001") and not _codes(keys, "D005")
     keys = plan(filled_data, {"Nämndmål!G2": datetime(2028, 1, 1)})
-    assert {("D012", "Nämndmål", "G2"), ("D002", "Nämndmål", "G2")} <= keys
-    assert not _codes(check_keys(filled_data["t1"]), "D012")
+    assert {("D013", "Nämndmål", "G2"), ("D002", "Nämndmål", "G2")} <= keys
+    assert not _codes(check_keys(filled_data["t1"]), "D013")
 
 
-def test_d012_not_for_dates_in_date_columns(filled_data):
-    assert not _codes(plan(filled_data, {"Aktiviteter!F2": datetime(2027, 12, 1)}), "D012")
+def test_d013_not_for_dates_in_date_columns(filled_data):
+    assert not _codes(plan(filled_data, {"Aktiviteter!F2": datetime(2027, 12, 1)}), "D013")
 
 
 def test_sant_falskt_in_a_typed_cell_is_d009_not_d001_d003_d004(filled_data):

@@ -18,8 +18,8 @@ from malark.core.example import example_model
 from malark.merge import prepare as merge_prepare
 from malark.merge.consolidated import Consolidation, write_consolidated
 from malark.merge.merge import merge_files
-from malark.merge.overview import NOT_ADDRESSED, deviation_rows, goal_lights
-from tests.helpers import edit
+from malark.merge.rollup import NOT_ADDRESSED, deviation_rows, goal_lights
+from tests.helpers import edit, edit_text
 
 
 def _bun(inbox: Path) -> Path:
@@ -31,17 +31,6 @@ def all_cells(path: Path) -> dict[str, list[tuple]]:
     workbook = openpyxl.load_workbook(path)
     return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()]
             for ws in workbook.worksheets}
-
-
-def edit_text(path: Path, changes: dict[str, str]) -> None:
-    """Type text that looks like a formula, as Excel stores a value typed with a leading
-    apostrophe (or pasted as text): a string cell, not a formula."""
-    workbook = openpyxl.load_workbook(path)
-    for address, text in changes.items():
-        sheet, cell = address.split("!")
-        workbook[sheet][cell].value = text
-        workbook[sheet][cell].data_type = "s"
-    workbook.save(path)
 
 
 def test_values_land_unchanged_and_text_is_never_a_formula(plan_set, inbox, tmp_path):
@@ -188,7 +177,7 @@ def test_libreoffice_opens_the_workbook_with_the_same_overview(plan_set, inbox, 
                     "--convert-to", "xlsx", "--outdir", str(converted), str(out)],
                    check=True, capture_output=True, timeout=120)
     ours, theirs = all_cells(out), all_cells(converted / out.name)
-    for sheet in ("Översikt", "Nämndmål", "Inlämningar"):
+    for sheet in ("Översikt", "Nämndmål", "Inlämningar", "Historik"):
         assert [r for r in theirs[sheet] if any(v is not None for v in r)][:12] == \
                [r for r in ours[sheet] if any(v is not None for v in r)][:12]
 
@@ -212,3 +201,56 @@ def test_the_workbook_gets_normal_file_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_values_typed_as_text_are_written_as_what_d011_read(plan_set, inbox, tmp_path):
+    bun = _bun(inbox)
+    edit(bun, {"Indikatorer!F2": "62 %", "Aktiviteter!E2": "1 mars 2027", "Aktiviteter!F2": "2029/3/1",
+               "Nämndmål!G2": "2029", "Nämndmål!H2": "Grön ", "Aktiviteter!G2": " Pågår"})
+    before = bun.read_bytes()
+    out = tmp_path / "samman.xlsx"
+    result = api.merge([inbox], model_path=plan_set[0], out=out)
+    report = next(r for r in result.reports if r.committee_id == "BUN")
+    assert {("D011", "Indikatorer", "F2"), ("D011", "Aktiviteter", "E2"), ("D011", "Aktiviteter", "F2"),
+            ("D011", "Nämndmål", "G2")} <= {f.key() for f in report.findings}
+    workbook = openpyxl.load_workbook(out)
+    goal = next(r for r in workbook["Nämndmål"].iter_rows(min_row=2, values_only=True) if r[0] == "BUN")
+    indicator = next(r for r in workbook["Indikatorer"].iter_rows(min_row=2, values_only=True)
+                     if r[0] == "BUN")
+    activity = next(r for r in workbook["Aktiviteter"].iter_rows(min_row=2, values_only=True)
+                    if r[0] == "BUN")
+    assert (goal[7], goal[8]) == (2029, "Grön")
+    assert indicator[6] == 62
+    assert (activity[5], activity[6], activity[7]) == (datetime(2027, 3, 1), datetime(2029, 3, 1), "Pågår")
+    assert bun.read_bytes() == before  # the committee's own file is untouched
+
+
+def test_table_cells_are_bordered_top_aligned_and_lights_show_the_icon_alone(tmp_path):
+    out = tmp_path / "samman.xlsx"
+    write_consolidated(_small_consolidation(), out)
+    workbook = openpyxl.load_workbook(out)
+    for sheet in ("KF-mål", "Nämndmål", "Indikatorer", "Avvikelser"):
+        for cell in workbook[sheet][2]:
+            assert cell.border.top.style == "thin", (sheet, cell.coordinate)
+            if cell.column_letter != "M" or sheet != "Indikatorer":
+                assert cell.alignment.vertical == "top", (sheet, cell.coordinate)
+    icon_sets = [r.iconSet for ws in workbook for cf in ws.conditional_formatting for r in cf.rules
+                 if r.type == "iconSet"]
+    assert icon_sets and all(s.showValue is False for s in icon_sets)
+    light = workbook["Indikatorer"]
+    assert light.column_dimensions["M"].width >= 12  # "Trafikljus" on one line, not "Trafiklju/s"
+    assert workbook["KF-mål"].row_dimensions[1].height >= 30  # "Samordnande nämnd" needs two lines
+    assert workbook["Nämndmål"].print_area == "'Nämndmål'!$A$1:$L$2"
+
+
+def test_kf_goals_actions_reach_avvikelser_and_the_overview(tmp_path):
+    consolidation = _small_consolidation()
+    consolidation.rows["KF-mål"] = [["KS", "KF1", "Medborgare", "Trygghet", "KS", "Röd", "Analys KS",
+                                     "Fler trygghetsvandringar", None]]
+    out = tmp_path / "samman.xlsx"
+    write_consolidated(consolidation, out)
+    workbook = openpyxl.load_workbook(out)
+    kf = next(r for r in workbook["Avvikelser"].iter_rows(min_row=2, values_only=True) if r[1] == "KF-mål")
+    assert kf[2] == "KF1" and kf[7] == "Fler trygghetsvandringar"
+    overview = [c for row in workbook["Översikt"].iter_rows(values_only=True) for c in row if c]
+    assert "Fler trygghetsvandringar" in overview and "Analys KS" in overview

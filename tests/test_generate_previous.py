@@ -165,3 +165,36 @@ def test_round_trip_through_merge(tmp_path):
     assert _rows(t1, "Indikatorer", "id", "baseline", "target") == [("BUN-1-I1", 82, 90)]
     assert [a[0] for a in _rows(t1, "Aktiviteter", "id")] == ["BUN-1-A1", "BUN-1-A2", "KF2-A1",
                                                              "KF3-A1"]
+
+
+@pytest.mark.parametrize(("period", "previous", "named"), [
+    ("T1", "c_Helår", "Helår 2027"),  # a later period of the same year
+    ("T1", "c_T1", "T1 2027"),  # the same period: its outcomes are not "föregående"
+])
+def test_previous_must_come_before_the_period(year, tmp_path, period, previous, named):
+    with pytest.raises(InputError, match=named):
+        api.generate(year["project"].model, tmp_path / "ut", period=period, previous=year[previous],
+                     committees=["BUN"])
+    assert not (tmp_path / "ut").exists()
+
+
+def test_last_years_consolidation_leads_only_into_the_plan(year, tmp_path):
+    model_2028 = write_model(example_model(2028), tmp_path / "malmodell_2028.xlsx")
+    with pytest.raises(InputError, match="Helår 2027 \\(förra året\\)"):
+        api.generate(model_2028, tmp_path / "ut", period="T1", previous=year["c_Helår"])
+    api.generate(model_2028, tmp_path / "ut", period="Plan", previous=year["c_Helår"],
+                 committees=["BUN"])
+
+
+def test_previous_of_another_kommunkod_is_refused(year, tmp_path):
+    other = write_model(example_model().model_copy(update={"municipality_code": "0662"}),
+                        tmp_path / "annan.xlsx")
+    with pytest.raises(InputError, match="kommunkod 9999"):
+        api.generate(other, tmp_path / "ut", period="T2", previous=year["c_T1"])
+
+
+def test_no_warning_when_every_committee_reported(year, tmp_path):
+    warnings: list[str] = []
+    api.generate(year["project"].model, tmp_path / "ut", period="T2", previous=year["c_T1"],
+                 committees=["BUN", "KS"], warn=warnings.append)
+    assert warnings == []

@@ -83,7 +83,7 @@ def test_one_row_per_rule_checked_live_in_the_period_then_the_rest(filled_files,
     heading = listed.index(KONTROLL_AT_SUBMISSION)
     at_submission = [c for c in listed[heading + 1:] if c in CATALOGUE]
     assert set(at_submission).isdisjoint(expected)
-    assert {"S001", "S007", "D009", "D010", "D012"} <= set(at_submission)
+    assert {"S001", "S007", "D009", "D010", "D012", "D013"} <= set(at_submission)
     assert ("M001" in at_submission) == (period == "plan")
     assert ("D005" in at_submission) is False
 
@@ -182,3 +182,35 @@ def test_a_large_committee_is_not_refused_as_too_large(model_path, tmp_path):
                                         prepared=PreparedRows(goals=200, indicators=600, activities=1000))
     path = write_committee_workbook(workbook, tmp_path / "stor.xlsx")
     assert not [f for f in validate_workbook_data(read_workbook(path)).findings if f.code == "S009"]
+
+
+def test_a_workbook_too_large_to_check_live_is_sent_without_kontroll(model_path, tmp_path):
+    """Above `kontroll.MAX_CELLS` (about 2,500 rows in all) the sheet is left out, so that
+    the file stays far inside the reader's limits (a sheet may hold 31,000 activities):
+    Instruktioner then tells the controller to use Validera, and nothing refers to it."""
+    from malark.core.contract import Period
+    from malark.generate.committee_workbook import (
+        PreparedRows,
+        build_committee_workbook,
+        write_committee_workbook,
+    )
+
+    model = api.load_model(model_path)
+    workbook = build_committee_workbook(model, "KS", Period.T1, prepared=PreparedRows(activities=3000))
+    assert SHEET_KONTROLL not in workbook.sheetnames
+    assert not [n for n in workbook.defined_names if n.startswith("Kontroll")]
+    texts = [str(c.value) for row in workbook["Instruktioner"].iter_rows() for c in row if c.value]
+    assert not [t for t in texts if f"{SHEET_KONTROLL} " in t or f"{SHEET_KONTROLL}!" in t]
+    assert "Kontrollera filen med Validera" in texts
+    for ws in workbook.worksheets:
+        assert not [r for cf in ws.conditional_formatting for r in cf.rules
+                    if "Kontroll!" in (r.formula or [""])[0]]
+    path = write_committee_workbook(workbook, tmp_path / "mycket_stor.xlsx")
+    assert not [f for f in validate_workbook_data(read_workbook(path)).findings if f.code == "S009"]
+
+
+def test_validate_does_not_read_the_values_of_kontroll(filled_files):
+    """No check reads the sheet: the reader inspects it like every sheet but leaves its
+    values unread (a saved workbook holds every helper cell's result)."""
+    data = read_workbook(filled_files["t1"])
+    assert SHEET_KONTROLL in data.sheet_names and data.rows[SHEET_KONTROLL] == []

@@ -1,11 +1,13 @@
 """The package layout shows the flow and each layer imports only downward.
 
-    cli  →  demo, addin (the button)  →  api  →  merge  →  generate  →  validate  →  xlsx  →  core
+    cli → demo, addin (the button) → api → merge, report, kolada → generate, web → validate → xlsx → core
 
 `generate` sits above `validate` because a generated workbook carries the rules' live
 formulas (the `Kontroll` sheet) declared beside the Python checks. `malark.addin.build`
 writes malark.xlam the way `generate` writes workbooks, so it sits on generate's level (the
-API calls it); the rest of `malark.addin` is the button, above the API.
+API calls it); the rest of `malark.addin` is the button, above the API. `malark.web` builds
+the browser page and Office add-in the same way and holds the engine Pyodide runs, which
+uses only validate and below, so it sits on generate's level too.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import malark
 from malark import api
 
 PACKAGE = Path(malark.__file__).parent
-RANK = {"core": 0, "xlsx": 1, "validate": 2, "generate": 3, "merge": 4, "api": 5,
-        "demo": 6, "addin": 6, "cli": 7, "__main__": 8, "__init__": 8}
-SPECIAL = {"malark.addin.build": ("addin.build", 3)}
+RANK = {"core": 0, "xlsx": 1, "validate": 2, "generate": 3, "web": 3, "merge": 4, "report": 4,
+        "kolada": 4, "api": 5, "demo": 6, "addin": 6, "cli": 7, "__main__": 8, "__init__": 8}
+SPECIAL = {"malark.addin.build": ("addin.build", 3), "malark.addin.launcher": ("addin.build", 3)}
 
 
 def _module_name(path: Path) -> str:
@@ -72,7 +74,8 @@ def test_the_top_level_holds_only_the_api_and_the_entry_points():
     flat = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert flat == ["__init__.py", "__main__.py", "api.py"]
     folders = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
-    assert folders == ["addin", "cli", "core", "demo", "generate", "merge", "validate", "xlsx"]
+    assert folders == ["addin", "cli", "core", "demo", "generate", "kolada", "merge", "report", "validate",
+                       "web", "xlsx"]
 
 
 def test_no_module_is_missing_from_the_layer_map():

@@ -20,7 +20,8 @@ from malark.core.contract import (
     SUBMISSION_STATUS_NOT_READ,
     SUBMISSION_STATUS_READ,
 )
-from malark.merge.ids import assign_ids
+from malark.core.errors import InputError, OutputError
+from malark.validate.ids import assign_ids
 from malark.xlsx.table import build_table
 from tests.helpers import edit
 from tests.merge_support import COMMITTEE_NAMNDMAL, fill_plan_round
@@ -51,8 +52,11 @@ def test_merge_writes_every_sheet_of_spec_6(plan_set, inbox, tmp_path):
     for spec in CONSOLIDATED_DATA_SHEETS:
         header = tuple(c.value for c in workbook[spec.name][1])
         assert header == spec.headers
+    # after SPEC 3's columns: Trend (SPEC 9) and Från period (the rows carried from earlier)
+    indicators = tuple(c.value for c in workbook["Indikatorer"][1])
+    assert indicators[-2:] == ("Trend", "Från period")
     assert result.rows_match
-    assert result.row_counts["Nämndmål"] == {"input": 28, "output": 28}
+    assert result.row_counts["Nämndmål"] == {"input": 28, "output": 28, "carried": 0}
     assert workbook["Nämndmål"].max_row == 29
 
 
@@ -60,7 +64,7 @@ def test_error_in_one_file_writes_nothing_and_keeps_earlier_output(plan_set, inb
     out = tmp_path / "samman.xlsx"
     out.write_bytes(b"earlier consolidation")
     edit(_file(inbox, "BUN"), {"Nämndmål!B2": "KF99"})
-    result = api.merge([inbox], model_path=plan_set[0], out=out)
+    result = api.merge([inbox], model_path=plan_set[0], out=out, force=True)
     assert result.output is None
     assert out.read_bytes() == b"earlier consolidation"
     bun = next(r for r in result.reports if r.committee_id == "BUN")
@@ -106,7 +110,7 @@ def test_two_files_for_one_committee_are_refused_naming_both(plan_set, inbox, tm
         s011 = [f for f in report.findings if f.code == "S011"]
         assert len(s011) == 1 and s011[0].severity.value == "error"
         other = str(copy) if file == str(original) else str(original)
-        assert other in s011[0].message and file in s011[0].message
+        assert other in s011[0].message and "den här" in s011[0].message
 
 
 def test_rows_without_id_get_the_next_free_id(tmp_path):
@@ -180,7 +184,7 @@ def test_wrong_period_is_an_error(plan_set, inbox, tmp_path):
 def test_output_inside_the_inbox_is_not_an_input(plan_set, inbox):
     out = inbox / "samman.xlsx"
     first = api.merge([inbox], model_path=plan_set[0], out=out)
-    second = api.merge([inbox], model_path=plan_set[0], out=out)
+    second = api.merge([inbox], model_path=plan_set[0], out=out, force=True)
     assert len(first.reports) == len(second.reports) == 6
 
 
@@ -200,7 +204,7 @@ def test_ctrl_c_during_validation_keeps_the_earlier_output(plan_set, inbox, tmp_
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        api.merge([inbox], model_path=plan_set[0], out=out, progress=interrupt)
+        api.merge([inbox], model_path=plan_set[0], out=out, progress=interrupt, force=True)
     assert out.read_bytes() == b"earlier consolidation"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inkommet", "samman.xlsx"]
 
@@ -212,3 +216,29 @@ def test_an_unwritable_output_folder_is_a_clean_error(plan_set, inbox, tmp_path)
                                    str(blocker / "samman.xlsx")])
     assert run.exit_code == 2
     assert "kan inte skrivas" in run.output and "Traceback" not in run.output
+
+
+def test_an_existing_output_is_replaced_only_with_force(plan_set, inbox, tmp_path):
+    out = tmp_path / "samman.xlsx"
+    api.merge([inbox], model_path=plan_set[0], out=out)
+    before = out.read_bytes()
+    with pytest.raises(OutputError, match="--force"):
+        api.merge([inbox], model_path=plan_set[0], out=out)
+    assert out.read_bytes() == before
+    assert api.merge([inbox], model_path=plan_set[0], out=out, force=True).output == out
+
+
+def test_previous_must_be_an_earlier_consolidation(plan_set, inbox, tmp_path):
+    plan = tmp_path / "plan.xlsx"
+    api.merge([inbox], model_path=plan_set[0], out=plan)
+    with pytest.raises(InputError, match="Plan 2027, som inte kommer före Plan 2027"):
+        api.merge([inbox], model_path=plan_set[0], out=tmp_path / "igen.xlsx", previous=plan)
+    assert not (tmp_path / "igen.xlsx").exists()
+    assert list(tmp_path.glob(".igen*")) == []
+
+
+def test_json_names_the_carried_committees_and_rows(plan_set, inbox, tmp_path):
+    result = api.merge([inbox], model_path=plan_set[0], out=tmp_path / "s.xlsx")
+    document = result.to_dict()
+    assert document["carried"] == {}
+    assert document["row_counts"]["Aktiviteter"]["carried"] == 0

@@ -14,6 +14,7 @@ from malark.xlsx.meta import (
     gul_grans_row,
     meta_from_rows,
     meta_rows,
+    sealed,
     snapshot_for,
 )
 
@@ -35,8 +36,12 @@ def _as_sheet(rows):
 
 def test_rows_round_trip():
     meta = _meta()
-    assert meta_from_rows(_as_sheet(meta_rows(meta))) == meta
-    assert meta.snapshot_intact
+    read = meta_from_rows(_as_sheet(meta_rows(meta)))
+    assert read == sealed(meta) and read.snapshot_intact
+    assert read.snapshot.sealed == {"nämnd": "BUN", "kommun": meta.kommun,
+                                    "kommunkod": meta.kommunkod, "period": "T1",
+                                    "budgetår": str(meta.budgetår),
+                                    "model_fingerprint": meta.model_fingerprint}
 
 
 def test_snapshot_holds_only_addressed_goals_and_coordinated_indicators():

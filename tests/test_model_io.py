@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from malark import api
-from malark.core.contract import MODEL_SHEETS
+from malark.core.contract import MODEL_INDIKATORVARDEN, MODEL_SHEETS
 from malark.core.errors import ModelError, OutputError
 from malark.core.example import example_model
 from malark.xlsx.model_io import read_model, write_model
@@ -32,8 +32,9 @@ def test_example_meets_the_brief():
 
 def test_model_sheets_and_headers_are_exactly_spec(model_path):
     workbook = openpyxl.load_workbook(model_path)
-    assert workbook.sheetnames == ["Kommun", "Nämnder", "KF-mål", "KF-indikatorer", "Inställningar"]
-    for spec in MODEL_SHEETS:
+    assert workbook.sheetnames == ["Kommun", "Nämnder", "KF-mål", "KF-indikatorer", "Inställningar",
+                                   "Indikatorvärden"]
+    for spec in (*MODEL_SHEETS, MODEL_INDIKATORVARDEN):
         header = [c.value for c in workbook[spec.name][1]]
         assert tuple(header) == spec.headers
 

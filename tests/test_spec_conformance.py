@@ -36,7 +36,9 @@ SPEC_COMMANDS = {
     "generate": ([("model", 1, True)], {"-o", "--period", "--previous", "--namnd"}),
     "validate": ([("inputs", -1, True)], {"--model", "--period", "--format", "--annotate"}),
     "merge": ([("inputs", -1, True)], {"--model", "-o", "--period", "--skip-invalid", "--format"}),
+    "kolada": ([("model", 1, True)], {"--years", "--jamfor", "--offline"}),
     "rules": ([], set()),
+    "report": ([("consolidated", 1, True)], {"-o", "--template", "--previous"}),
 }
 
 
@@ -56,12 +58,21 @@ def test_command_arguments_and_options_are_spec_1(name):
 
 
 def test_command_set_and_addin_build():
-    assert set(cli.commands) == {*SPEC_COMMANDS, "addin"}
+    assert set(cli.commands) == {*SPEC_COMMANDS, "addin", "web"}
     build = cli.commands["addin"].commands["build"]
     arguments, flags = _params(build)
     assert arguments == [] and "-o" in flags
     options = {p.name: p for p in build.params}
     assert options["out_dir"].default == "."
+
+
+def test_web_build_and_serve_take_spec_7bs_options():
+    web = cli.commands["web"].commands
+    assert set(web) == {"build", "serve"}
+    arguments, flags = _params(web["build"])
+    assert arguments == [] and {"-o", "--base-url"} <= set(flags)
+    arguments, flags = _params(web["serve"])
+    assert [a[0] for a in arguments] == ["directory"] and "--port" in flags
 
 
 @pytest.mark.parametrize(("command", "option", "choices"), [
@@ -171,8 +182,10 @@ def test_validate_json_of_many_files_is_one_document_and_nothing_else(filled_fil
     for i in range(cli_module.PROGRESS_MIN_FILES + 1):
         shutil.copy(filled_files["plan"], folder / f"bun{i}.xlsx")
     result = CliRunner().invoke(cli, ["validate", str(folder), "--format", "json"])
-    assert result.exit_code == 0
-    assert len(json.loads(result.stdout)["files"]) == cli_module.PROGRESS_MIN_FILES + 1
+    assert result.exit_code == 1  # copies of one committee's file: S011 on each
+    files = json.loads(result.stdout)["files"]
+    assert len(files) == cli_module.PROGRESS_MIN_FILES + 1
+    assert all(f["findings"][0]["code"] == "S011" for f in files)
     assert result.stderr == ""
 
 
@@ -187,6 +200,7 @@ SPEC_MODEL = {
     "KF-indikatorer": ["Id", "Mål", "Indikator", "Enhet", "Riktning", "Utgångsvärde",
                        "Utgångsår", "Målvärde", "Målår", "Kolada-KPI"],
     "Inställningar": ["Fält", "Värde"],
+    "Indikatorvärden": ["Indikator", "År", "Period", "Värde", "Källa", "Kommentar"],  # optional (SPEC 9)
 }
 
 
@@ -306,7 +320,7 @@ def test_light_rule_is_spec_5(direction, b, t, u, threshold, light):
 # SPEC 6: the consolidated workbook
 # ---------------------------------------------------------------------------
 SPEC_CONSOLIDATED = ["Översikt", "KF-mål", "Nämndmål", "Indikatorer", "Aktiviteter",
-                     "Avvikelser", "Inlämningar", "Valideringsfynd", "_malark"]
+                     "Avvikelser", "Historik", "Trender", "Inlämningar", "Valideringsfynd", "_malark"]
 SPEC_SECTION_3 = {
     "KF-mål": ["Id", "Perspektiv", "Målformulering", "Samordnande nämnd", "Bedömning", "Analys",
                "Åtgärder", "Bidrag"],

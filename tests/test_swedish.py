@@ -143,3 +143,22 @@ def test_excel_serial_is_what_a_formula_sees():
     assert excel_serial(timedelta(hours=36)) == 1.5
     for d in (date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2027, 12, 31)):
         assert parse_date(excel_serial(d)) == d
+
+
+@given(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False))
+def test_readable_number_reads_back_rounded_to_six_decimals(x):
+    from malark.core.swedish import format_readable
+
+    text = format_readable(x)
+    assert parse_number(text) == pytest.approx(round(x, 6), rel=1e-12, abs=1e-9)
+    assert "." not in text and "e" not in text and " " not in text
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (72.5, "72,5"), (1234, "1\u00a0234"), (-1234567.25, "\u22121\u00a0234\u00a0567,25"),
+    (999.0, "999"), (0.1 + 0.2, "0,3"), (-0.0, "0"), (1e-7, "0"), (1e20, "100" + "\u00a0000" * 6),
+])
+def test_readable_number_groups_thousands_with_a_no_break_space(value, expected):
+    from malark.core.swedish import format_readable
+
+    assert format_readable(value) == expected

@@ -226,8 +226,13 @@ def test_merge_refuses_to_overwrite_a_returned_workbook_or_the_model(filled_file
         _no_internal_error(result)
     assert (returned.read_bytes(), paths.model.read_bytes()) == before
     out = tmp_path / "sammanstallning.xlsx"
-    for _ in range(2):  # an earlier consolidation is replaced as before
-        assert run("merge", folder, "--model", paths.model, "-o", out).exit_code == 0
+    assert run("merge", folder, "--model", paths.model, "-o", out).exit_code == 0
+    again = run("merge", folder, "--model", paths.model, "-o", out)  # like generate: not without --force
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert run("merge", folder, "--model", paths.model, "-o", out, "--force").exit_code == 0
+    for target in (returned, paths.model):  # --force never replaces a returned workbook or the model
+        assert run("merge", folder, "--model", paths.model, "-o", target, "--force").exit_code == 2
+    assert (returned.read_bytes(), paths.model.read_bytes()) == before
 
 
 def test_period_is_case_insensitive(filled_files):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from malark.xlsx.model_io import read_model, write_model
 
 if TYPE_CHECKING:  # the validation modules are imported where they are used
 
+    from malark.kolada.run import KoladaResult
     from malark.merge.merge import MergeResult
     from malark.validate.submission import FileReport
     from malark.xlsx.workbook import WorkbookData
@@ -30,6 +32,7 @@ __all__ = [
     "Finding",
     "GoalModel",
     "InputError",
+    "KoladaResult",
     "MalarkError",
     "MergeResult",
     "ModelError",
@@ -40,16 +43,20 @@ __all__ = [
     "WorkbookData",
     "annotate",
     "build_addin",
+    "build_web",
     "generate",
     "init_project",
+    "kolada",
     "load_model",
     "merge",
+    "report",
     "validate_files",
     "validate_workbook_data",
 ]
 
 _LAZY_NAMES = {
     "FileReport": "malark.validate.submission",
+    "KoladaResult": "malark.kolada.run",
     "MergeResult": "malark.merge.merge",
     "WorkbookData": "malark.xlsx.workbook",
 }
@@ -105,19 +112,25 @@ Den här mappen skapades av `malark init`. Så här går året till:
 
 1. **Målmodellen** `{model}` innehåller visionen, KF-målen, vilka nämnder de är
    adresserade till och KF-indikatorerna. Rätta den efter fullmäktiges beslut.
-   Kontrollera den med `malark generate {model} -o {sent} --namnd KS` – en trasig modell
-   stoppas med ett meddelande som säger vilket blad och vilken cell som ska rättas.
-2. **Skicka ut**: `malark generate {model} -o {sent} --period Plan` skapar en arbetsbok
-   per nämnd i `{sent}/`. Mejla dem till nämndernas controllers.
-3. **Ta emot**: lägg de returnerade filerna i `{returned}/` och kontrollera dem med
-   `malark validate {returned} --model {model}`.
-4. **Sammanställ**: `malark merge {returned} --model {model} -o {consolidated}/sammanstallning_Plan.xlsx`.
-5. **Nästa period**: `malark generate {model} -o {sent} --period T1 --previous
-   {consolidated}/sammanstallning_Plan.xlsx` för över mål, id:n och utfall.
+   Prova den med `malark generate {model} -o {sent}/prov --namnd KS` – en trasig modell
+   stoppas med ett meddelande som säger vilket blad och vilken cell som ska rättas, och en
+   hel modell ger en provarbetsbok i `{sent}/prov/` att titta på (mappen kan tas bort).
+2. **Skicka ut**: `malark generate {model} -o {sent}/Plan --period Plan` skapar en
+   arbetsbok per nämnd i `{sent}/Plan/`. Mejla dem till nämndernas controllers.
+3. **Ta emot**: lägg de returnerade filerna i `{returned}/Plan/` och kontrollera dem med
+   `malark validate {returned}/Plan --model {model}`.
+4. **Sammanställ**: `malark merge {returned}/Plan --model {model} -o {consolidated}/Plan.xlsx`.
+5. **Nästa period**: `malark generate {model} -o {sent}/T1 --period T1 --previous
+   {consolidated}/Plan.xlsx` för över mål, id:n och utfall. Sammanställ T1 med
+   `malark merge {returned}/T1 --model {model} -o {consolidated}/T1.xlsx --previous
+   {consolidated}/Plan.xlsx`, så behåller en nämnd som inte lämnat in sina senast kända rader.
+6. **Historik**: `malark kolada {model}` hämtar KF-indikatorernas värden från Kolada till
+   bladet Indikatorvärden (skriv nyckeltalets id i kolumnen Kolada-KPI). Historiken visas
+   i sammanställningens blad Historik och Trender.
 
 Mappar:
-- `{sent}/` – arbetsböcker som skickats ut
-- `{returned}/` – arbetsböcker som nämnderna skickat tillbaka
+- `{sent}/` – arbetsböcker som skickats ut, en mapp per period
+- `{returned}/` – arbetsböcker som nämnderna skickat tillbaka, en mapp per period
 - `{consolidated}/` – sammanställningar till KS och KF
 """
 
@@ -155,22 +168,26 @@ def generate(
     committees: Sequence[str] | None = None,
     force: bool = False,
     progress: Callable[[int, int, Path], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write one committee workbook per committee to `out_dir` (SPEC 3) and return the paths.
 
-    `previous` is a consolidated workbook of an earlier period whose goals, indicators,
-    activities and outcomes are carried over. Nothing is written when any target file
-    exists, unless `force` (a returned file must never be overwritten by accident).
-    `progress(done, total, path)` is called as soon as each file is written.
+    `previous` is a consolidated workbook of an earlier period (of this budget year, or
+    the year before for a Plan) whose goals, indicators, activities and outcomes are
+    carried over. Nothing is written when any target file exists, unless `force` (a
+    returned file must never be overwritten by accident). `progress(done, total, path)` is
+    called as soon as each file is written; `warn(message)` for each committee whose rows
+    come from an earlier period than `previous`'s own, or that has none because it was
+    missing there (Swedish messages).
     """
     from malark.generate.committee_workbook import (
         build_committee_workbook,
-        workbook_filename,
+        workbook_filenames,
         write_committee_workbook,
     )
     from malark.generate.previous import read_previous
 
-    the_period = _period(period)
+    the_period = _period(period) or Period.PLAN
     model = read_model(model_path)
     by_upper = {c.upper(): c for c in model.committee_ids}
     asked = [part.strip() for c in committees or () for part in c.split(",") if part.strip()]
@@ -180,16 +197,19 @@ def generate(
         raise InputError(f"Nämnden {', '.join(unknown)} finns inte i målmodellen. Nämnderna är: "
                          f"{', '.join(model.committee_ids)}.")
     out = Path(out_dir)
-    targets = {c: out / workbook_filename(model, the_period, c) for c in chosen}
+    targets = {c: out / name for c, name in workbook_filenames(model, the_period, chosen).items()}
     existing = [p for p in targets.values() if p.exists()]
     if existing and not force:
         raise OutputError("Filerna finns redan och skrivs inte över: "
                           + ", ".join(str(p) for p in existing)
                           + ". Välj en annan mapp eller använd --force.")
-    earlier = read_previous(previous, model) if previous is not None else None
+    earlier = read_previous(previous, model, the_period) if previous is not None else None
     written: list[Path] = []
     for committee_id, path in targets.items():
         carried = earlier.carried_for(model, committee_id) if earlier else None
+        notice = earlier.warning_for(committee_id, carried) if earlier and carried else None
+        if notice and warn is not None:
+            warn(notice)
         workbook = build_committee_workbook(model, committee_id, the_period, carried=carried)
         try:
             write_committee_workbook(workbook, path)
@@ -209,6 +229,8 @@ def merge(
     period: str | None = None,
     skip_invalid: bool = False,
     progress: Callable[..., None] | None = None,
+    previous: Path | str | None = None,
+    force: bool = False,
 ):
     """Validate the returned workbooks in `inputs` (files and folders) and write the
     consolidated workbook `out` (SPEC 6); returns a `malark.merge.merge.MergeResult`.
@@ -216,7 +238,11 @@ def merge(
     Nothing is written when any input has an error, unless `skip_invalid` (the invalid
     inputs are then listed as not merged). `period` (Plan/T1/T2/Helår) is checked against
     every input; without it all inputs must be of the same period. The output is written
-    atomically and is never counted as an input.
+    atomically and is never counted as an input; an existing `out` is replaced only with
+    `force`, and only when it is an earlier consolidation. `previous` is the consolidation
+    of the period before: a committee without a merged file keeps its rows from it
+    (marked with the period they come from), so the next `generate --previous` loses
+    nothing.
     """
     from malark.merge.merge import merge_files
     from malark.xlsx.inputs import expand_inputs
@@ -227,12 +253,40 @@ def merge(
         raise InputError(f"Utfilen {target} ska sluta på .xlsx.")
     model = read_model(model_path)
     never_inputs = {target.resolve(), Path(model_path).resolve()}
+    if previous is not None:
+        never_inputs.add(Path(previous).resolve())
     paths = [p for p in expand_inputs(inputs) if p.resolve() not in never_inputs]
     if not paths:
         raise InputError("Det finns inga arbetsböcker (.xlsx/.xlsm) att sammanställa i "
                          + ", ".join(str(i) for i in inputs) + ".")
     return merge_files(paths, model=model, out=target, period=the_period,
-                       skip_invalid=skip_invalid, progress=progress)
+                       skip_invalid=skip_invalid, progress=progress,
+                       previous=Path(previous) if previous is not None else None, force=force)
+
+
+def report(
+    consolidated: Path | str,
+    out: Path | str,
+    *,
+    template: Path | str | None = None,
+    previous: Sequence[Path | str] = (),
+    history=None,
+    force: bool = False,
+) -> Path:
+    """Write the goal follow-up chapter for KS and KF (SPEC 8) from the consolidated
+    workbook `consolidated` to `out` (.docx, .pdf or .html) and return its path.
+
+    `template`: the municipality's Word document (.docx/.dotx) whose styles, header and
+    footer the .docx and .pdf use. `previous`: earlier consolidated workbooks of the same
+    municipality, for earlier outcomes and the trend. `history`: more earlier values,
+    `{indicator id: [(year, period, value, source), …]}` (source `"Kolada"` is marked
+    `Källa: Kolada`). An existing `out` that malark did not write is replaced only with
+    `force`. See `malark.report.report`.
+    """
+    from malark.report.report import write_report
+
+    return write_report(consolidated, out, template=template, previous=previous, history=history,
+                        force=force)
 
 
 def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None,
@@ -271,18 +325,18 @@ def annotate(reports: Sequence[FileReport], out_dir: Path | str) -> list[Path]:
     from malark.validate.annotate import annotate_workbook
 
     target = Path(out_dir)
-    readable = [r for r in reports if r.submission is not None]
-    names = Counter(Path(r.file).name for r in readable)
+    sources = [(r, r.submission.data.path) for r in reports
+               if r.submission is not None and r.submission.data.path is not None]
+    names = Counter(source.name for _, source in sources)
     folders: list[Path] = []
-    for number, report in enumerate(readable, start=1):
-        source = Path(report.file)
+    for number, (_report, source) in enumerate(sources, start=1):
         folder = target
         if names[source.name] > 1:  # same file name from two folders: keep both copies
             folder = target / f"{number:02d}_{source.parent.name or 'fil'}"
         _refuse_to_replace_a_user_file(folder / source.name)
         folders.append(folder)
-    return [annotate_workbook(Path(r.file), r.findings, folder)
-            for r, folder in zip(readable, folders, strict=True)]
+    return [annotate_workbook(source, r.findings, folder)
+            for (r, source), folder in zip(sources, folders, strict=True)]
 
 
 def _refuse_to_replace_a_user_file(path: Path) -> None:
@@ -313,6 +367,41 @@ def build_addin(out_dir: Path | str, *, interpreter_win: str | None = None,
     from malark.addin.build import build_addin as build
 
     return build(out_dir, interpreter_win=interpreter_win, interpreter_mac=interpreter_mac)
+
+
+def build_web(out_dir: Path | str, *, base_url: str | None = None,
+              progress: Callable[[str], None] | None = None):
+    """Write the validator page and the Office add-in (SPEC 7b) to `out_dir` and return a
+    `malark.web.build.WebBuild`. `base_url` is the https address IT hosts the folder at
+    (the manifest's URLs). Pyodide and the wheels are fetched into a cache the first time
+    (npm and pip). See `malark.web.build`."""
+    from malark.web.build import build_web as build
+
+    return build(out_dir, base_url=base_url, progress=progress)
+
+
+def kolada(
+    model_path: Path | str,
+    *,
+    years: str | None = None,
+    compare: Sequence[str] | None = None,
+    offline: bool = False,
+    today: date | None = None,
+    client_factory: Callable[[], object] | None = None,
+) -> KoladaResult:
+    """Fetch the values of every KF indicator with a `Kolada-KPI` for the municipality and
+    the `compare` ids (default `0000`, the nation) for `years` (`"2019-2026"`; default the
+    eight years before the budget year) into the model's `Indikatorvärden` (SPEC 9), and
+    return what was done. Values a person typed are never overwritten (differences are
+    reported); nothing else in the model changes; the write is atomic. With `offline`
+    nothing is fetched or written: the result lists what the model already holds.
+    `client_factory` makes the `malark.kolada.client.KoladaClient` (tests point it at a
+    local server)."""
+    from malark.kolada.client import KoladaClient
+    from malark.kolada.run import run_kolada
+
+    return run_kolada(Path(model_path), years=years, comparisons=compare, offline=offline,
+                      today=today, client_factory=client_factory or KoladaClient)
 
 
 def _period(period: str | None) -> Period | None:

@@ -11,23 +11,26 @@ What the template gives us (read with olevba, see `macros/`):
   `~/.myaddin/myaddin.conf` (Windows) or `~/myaddin.conf` (macOS). A key present in a sheet
   ends the lookup, even with an empty value.
 
-What the build changes: the ribbon XML (tab `Målark`, button `Validera`), the add-in's
-config sheet (activated under the name `myaddin.conf` and filled with safe values, see
-`CONFIG_ROWS`), the document title. `xl/vbaProject.bin` is copied byte for byte.
+What the build changes: the ribbon XML (tab `Målark`, button `Validera`) and the type of
+its relationship in `_rels/.rels` (paired with the ribbon's namespace, see
+`RIBBON_RELATIONSHIPS`), the add-in's config sheet (activated under the name
+`myaddin.conf` and filled with safe values, see `CONFIG_ROWS`), the document title.
+`xl/vbaProject.bin` is copied byte for byte.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import os
+import re
 import sys
 import zipfile
 from importlib import resources
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from malark.core.errors import InputError, OutputError, os_reason
+from malark.xlsx.atomic import AtomicFile
 
 __all__ = [
     "ADDIN_FILENAME",
@@ -53,6 +56,17 @@ _SHEET_PART = "xl/worksheets/sheet1.xml"
 _STRINGS_PART = "xl/sharedStrings.xml"
 _WORKBOOK_PART = "xl/workbook.xml"
 _CORE_PART = "docProps/core.xml"
+_PACKAGE_RELS = "_rels/.rels"
+RIBBON_RELATIONSHIPS = {
+    "http://schemas.microsoft.com/office/2006/01/customui":
+        "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
+    "http://schemas.microsoft.com/office/2009/07/customui":
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
+}
+"""The relationship type Office requires for each ribbon XML namespace: Office 2007's
+markup (2006/01) with the 2006 relationship, Office 2010's (2009/07) with the 2007 one.
+xlwings' template pairs the 2007 relationship with 2006/01 markup, which Excel may refuse."""
+_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
 
 
 def template_path() -> Path:
@@ -60,8 +74,10 @@ def template_path() -> Path:
     spec = importlib.util.find_spec("xlwings")
     if spec is None or not spec.submodule_search_locations:
         raise InputError(
-            "Tillägget byggs från xlwings mall, men xlwings är inte installerat. Kör "
-            "pip install \"malark[excel]\" och försök igen."
+            "Tillägget byggs från xlwings mall, men xlwings är inte installerat (det ingår "
+            "i malarks extra excel, som make demo inte installerar). Kör pip install "
+            "\"malark[excel]\" – i en kopia av källkoden .venv/bin/pip install -e \".[excel]\" "
+            "eller make addin – och försök igen."
         )
     path = Path(next(iter(spec.submodule_search_locations))) / TEMPLATE_NAME
     if not path.is_file():
@@ -162,10 +178,51 @@ def _retitle(core_xml: bytes) -> bytes:
     return core_xml.replace(b"<dc:title />", "<dc:title>Målark</dc:title>".encode())
 
 
+def _ribbon_relationship(rels_xml: bytes) -> bytes:
+    """`_rels/.rels` with the ribbon part related by the type its markup needs."""
+    root = ElementTree.fromstring(ribbon_xml())
+    namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
+    wanted = RIBBON_RELATIONSHIPS.get(namespace)
+    if wanted is None:
+        raise InputError(f"Menyfliksfilen {RIBBON_PART} har ett okänt namnutrymme ({namespace}).")
+    found = 0
+
+    def retype(match: re.Match[bytes]) -> bytes:
+        nonlocal found
+        tag = match.group(0)
+        if re.search(rb'Target="/?' + re.escape(RIBBON_PART.encode()) + b'"', tag):
+            found += 1
+            return re.sub(rb'Type="[^"]*"', b'Type="' + wanted.encode() + b'"', tag)
+        return tag
+
+    result = _RELATIONSHIP.sub(retype, rels_xml)
+    if found != 1:
+        raise InputError(f"xlwings mall {TEMPLATE_NAME} relaterar inte menyfliksfilen {RIBBON_PART}.")
+    return result
+
+
 def _replacements(interpreter_win: str, interpreter_mac: str) -> dict[str, bytes]:
     sheet, shared = _config_parts(config_rows(interpreter_win=interpreter_win,
                                               interpreter_mac=interpreter_mac))
     return {RIBBON_PART: ribbon_xml(), _SHEET_PART: sheet, _STRINGS_PART: shared}
+
+
+def _copy_parts(zin: zipfile.ZipFile, zout: zipfile.ZipFile, replacements: dict[str, bytes]) -> None:
+    names = zin.namelist()
+    missing = [part for part in (RIBBON_PART, _SHEET_PART, _STRINGS_PART, _WORKBOOK_PART)
+               if part not in names]
+    if missing:
+        raise InputError(f"xlwings mall {TEMPLATE_NAME} saknar {', '.join(missing)}.")
+    for info in zin.infolist():
+        data = replacements.get(info.filename) or zin.read(info.filename)
+        if info.filename == _WORKBOOK_PART:
+            data = _rename_config_sheet(data)
+        elif info.filename == _CORE_PART:
+            data = _retitle(data)
+        elif info.filename == _PACKAGE_RELS:
+            data = _ribbon_relationship(data)
+        entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+        zout.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def build_addin(
@@ -179,37 +236,24 @@ def build_addin(
 
     `interpreter_win`/`interpreter_mac`: the Python that runs the button (full path; `%VAR%`
     allowed on Windows). Default: the Python running this build on its own platform, and
-    `python` from PATH on the other. The file is written to a temporary name and renamed,
-    so a failed build never leaves half an add-in.
+    `python` from PATH on the other. The file is written atomically
+    (`malark.xlsx.atomic.AtomicFile`), so a failed build never leaves half an add-in.
     """
+    from malark.addin.launcher import with_launcher
+
     default_win, default_mac = _default_interpreters()
-    replacements = _replacements(
-        default_win if interpreter_win is None else interpreter_win,
-        default_mac if interpreter_mac is None else interpreter_mac,
-    )
     source = template or template_path()
     target = Path(out_dir) / ADDIN_FILENAME
-    partial = target.with_name(f".{ADDIN_FILENAME}.part")
+    replacements = _replacements(*with_launcher(
+        target.parent, sys.platform,
+        interpreter_win=default_win if interpreter_win is None else interpreter_win,
+        interpreter_mac=default_mac if interpreter_mac is None else interpreter_mac))
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zout:
-            names = zin.namelist()
-            missing = [part for part in (RIBBON_PART, _SHEET_PART, _STRINGS_PART, _WORKBOOK_PART)
-                       if part not in names]
-            if missing:
-                raise InputError(f"xlwings mall {TEMPLATE_NAME} saknar {', '.join(missing)}.")
-            for info in zin.infolist():
-                data = replacements.get(info.filename) or zin.read(info.filename)
-                if info.filename == _WORKBOOK_PART:
-                    data = _rename_config_sheet(data)
-                elif info.filename == _CORE_PART:
-                    data = _retitle(data)
-                entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                zout.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
-        os.replace(partial, target)
+        with AtomicFile(target) as output:
+            with zipfile.ZipFile(source) as zin, \
+                    zipfile.ZipFile(output.handle, "w", zipfile.ZIP_DEFLATED) as zout:
+                _copy_parts(zin, zout, replacements)
+            output.commit()
     except OSError as error:
         raise OutputError(f"Kunde inte skriva {target}: {os_reason(error)}.") from error
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
     return target

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from malark.core.errors import MalarkError
+from malark.validate.render import workbook_summary as summary
 
 __all__ = ["ButtonResult", "TITLE", "main", "run_button", "summary"]
 
@@ -31,29 +32,6 @@ class ButtonResult:
     marked: int = 0
     unmarked: int = 0
     failed: bool = False
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
-def summary(errors: int, warnings: int, unmarked: int = 0) -> str:
-    """The message box text: "Inga fel – filen kan skickas in" or "3 fel och 2 varningar,
-    se Valideringsresultat"."""
-    if errors == 0 and warnings == 0:
-        text = "Inga fel – filen kan skickas in."
-    elif errors == 0:
-        text = (f"Inga fel – filen kan skickas in. {_count(warnings, 'varning', 'varningar')} "
-                "att se över, se Valideringsresultat.")
-    else:
-        parts = [_count(errors, "fel", "fel")]
-        if warnings:
-            parts.append(_count(warnings, "varning", "varningar"))
-        text = f"{' och '.join(parts)}, se Valideringsresultat. Rätta felen innan du skickar in filen."
-    if unmarked:
-        text += (f"\n\n{_count(unmarked, 'cell', 'celler')} kunde inte markeras (skyddat blad eller "
-                 "för många fynd); de finns ändå i listan.")
-    return text
 
 
 def _validate(book: Any) -> ButtonResult:

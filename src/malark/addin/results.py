@@ -14,6 +14,7 @@ from typing import Any
 from malark.addin.marks import Mark
 from malark.core.contract import RESULT_HEADERS, SHEET_RESULTS
 from malark.core.findings import Finding
+from malark.core.text import EXCEL_CELL_LIMIT, cut_for_excel, printable
 from malark.validate.result_sheet import result_rows
 
 __all__ = ["REGISTRY_COLUMN", "find_results_sheet", "read_registry", "result_table", "write_results"]
@@ -23,7 +24,6 @@ REGISTRY_COLUMN = len(RESULT_HEADERS) + 2
 REGISTRY_HEADERS = ("Markerat blad", "Markerad cell", "Ursprunglig fyllning", "Anteckning tillagd")
 _WIDTHS = {"Allvarlighet": 12, "Kod": 8, "Blad": 16, "Cell": 8, "Gäller": 13, "Meddelande": 110}
 _A1 = re.compile(r"[A-Z]{1,3}[1-9]\d{0,6}")
-_FORMULA_START = ("=", "+", "-", "@")
 _HEADER_FILL = (0x1F, 0x4E, 0x78)
 _WHITE = (255, 255, 255)
 _YES = "ja"
@@ -52,8 +52,10 @@ def read_registry(sheet: Any) -> list[Mark]:
 
 
 def _text(value: str) -> str:
-    """A string Excel must keep as text, never turn into a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """A string Excel keeps as text: the leading apostrophe (which Excel hides) stops it
+    from reading "=…" as a formula and "1/2" or "00123" as a date or a number; control
+    characters are made visible and the text cut to what a cell holds."""
+    return "'" + cut_for_excel(printable(value), EXCEL_CELL_LIMIT - 1) if value else value
 
 
 def _link(sheet_name: str, cell: str) -> str:

@@ -13,7 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["install"]
+import click
+
+__all__ = ["OPTIONS_METAVAR", "SUBCOMMAND_METAVAR", "Choice", "install", "swedish_usage"]
+
+OPTIONS_METAVAR = "[FLAGGOR]"
+SUBCOMMAND_METAVAR = "KOMMANDO [ARGUMENT]..."
 
 SINGULAR = {
     "Error: {message}": "Fel: {message}",
@@ -76,6 +81,38 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     if swedish is None:
         return singular if count == 1 else plural
     return swedish[0] if count == 1 else swedish[1]
+
+
+class Choice(click.Choice):
+    """A choice matched without regard to case (`--period t1`) but shown as written
+    (`[Plan|T1|T2|Helår]`, not click's lower-cased `[plan|t1|t2|helår]`)."""
+
+    def _as_written(self, method, *args, **kwargs):
+        sensitive = self.case_sensitive
+        self.case_sensitive = True
+        try:
+            return method(*args, **kwargs)
+        finally:
+            self.case_sensitive = sensitive
+
+    def get_metavar(self, *args, **kwargs):
+        return self._as_written(super().get_metavar, *args, **kwargs)
+
+    def get_missing_message(self, *args, **kwargs):
+        return self._as_written(super().get_missing_message, *args, **kwargs)
+
+    def get_invalid_choice_message(self, *args, **kwargs):
+        return self._as_written(super().get_invalid_choice_message, *args, **kwargs)
+
+
+def swedish_usage(command: click.Command) -> None:
+    """`Användning: malark [FLAGGOR] KOMMANDO [ARGUMENT]...` instead of click's English
+    placeholders, for `command` and every command below it."""
+    command.options_metavar = OPTIONS_METAVAR
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = SUBCOMMAND_METAVAR
+        for sub in command.commands.values():
+            swedish_usage(sub)
 
 
 def install() -> None:

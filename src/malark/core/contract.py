@@ -28,6 +28,15 @@ class Period(StrEnum):
     def is_follow_up(self) -> bool:
         return self is not Period.PLAN
 
+    @property
+    def order(self) -> int:
+        """Plan 0, T1 1, T2 2, Helår 3: the order of the periods in a budget year."""
+        return tuple(Period).index(self)
+
+    def label(self, budget_year: int) -> str:
+        """`T1 2027`: the period as the user names it, with its year."""
+        return f"{self.value} {budget_year}"
+
     def reference_date(self, budget_year: int) -> date:
         """The day the period's follow-up is made per: T1 30 April, T2 31 August, Helår
         31 December of the budget year; Plan the day before the budget year begins. D008
@@ -215,6 +224,22 @@ MODEL_KF_INDIKATORER = SheetSpec(
 MODEL_INSTALLNINGAR = SheetSpec("Inställningar", MODEL_KOMMUN.columns)
 
 MODEL_SHEETS = (MODEL_KOMMUN, MODEL_NAMNDER, MODEL_KF_MAL, MODEL_KF_INDIKATORER, MODEL_INSTALLNINGAR)
+"""The sheets every model has (SPEC 2)."""
+MODEL_INDIKATORVARDEN = SheetSpec(
+    "Indikatorvärden",
+    (
+        Column("Indikator", "indicator_id", Kind.ID, width=13),
+        Column("År", "year", Kind.YEAR, width=8),
+        Column("Period", "period", Kind.CHOICE, PERIODS, width=9),
+        Column("Värde", "value", Kind.NUMBER, width=11),
+        Column("Källa", "source", Kind.TEXT, width=16),
+        Column("Kommentar", "comment", Kind.LONG_TEXT, width=70),
+    ),
+)
+"""SPEC 9: an indicator's values over the years (optional; `malark kolada` writes it)."""
+SOURCE_KOLADA = "Kolada"
+"""`Källa` of a value fetched from Kolada: `malark kolada` may update only these rows."""
+SOURCE_COMMITTEE = "Nämnd"
 
 # Fields of the `Kommun` sheet (Swedish label → English attribute).
 KOMMUN_FIELDS = {
@@ -224,6 +249,9 @@ KOMMUN_FIELDS = {
     "Vision": "vision",
     "Sista inlämningsdag": "deadline",
 }
+DEADLINE_FIELD = "Sista inlämningsdag"
+PERIOD_DEADLINE_FIELDS = {f"{DEADLINE_FIELD} {p.value}": p for p in Period}
+"""`Sista inlämningsdag T1` …: one period's deadline (the plain field is the default)."""
 # Fields of the `Inställningar` sheet.
 SETTING_YELLOW_THRESHOLD = "Gul-gräns"
 DEFAULT_YELLOW_THRESHOLD = 0.5
@@ -338,13 +366,34 @@ SHEET_DEVIATIONS = "Avvikelser"
 SHEET_SUBMISSIONS = "Inlämningar"
 SHEET_FINDINGS = "Valideringsfynd"
 COMMITTEE_COLUMN = Column("Nämnd", "committee", Kind.ID, width=9)
+TREND_COLUMN = Column("Trend", "trend", Kind.TEXT, width=7)
+"""SPEC 9: after the SPEC 3 columns of the consolidated `Indikatorer` (and on `Översikt`'s
+KF indicators): ▲ better, ▼ worse, ▶ unchanged against the previous year, in the direction
+of `Riktning`. Readers that map columns by header ignore it."""
+CARRIED_FROM_COLUMN = Column("Från period", "carried_from", Kind.TEXT, width=12)
+"""Last column of `Nämndmål`, `Indikatorer` (after `Trend`) and `Aktiviteter` in a
+consolidated workbook: empty for a row submitted this period; `T1 2027` for a row of a
+committee that did not submit (or was not merged), carried from the consolidation of that
+period so the chain is never lost (SPEC 6)."""
+CARRIED_SHEETS = (COMMITTEE_NAMNDMAL.name, COMMITTEE_INDIKATORER.name, COMMITTEE_AKTIVITETER.name)
+_AFTER_SPEC_3 = {COMMITTEE_NAMNDMAL.name: (CARRIED_FROM_COLUMN,),
+                 COMMITTEE_INDIKATORER.name: (TREND_COLUMN, CARRIED_FROM_COLUMN),
+                 COMMITTEE_AKTIVITETER.name: (CARRIED_FROM_COLUMN,)}
 CONSOLIDATED_DATA_SHEETS = tuple(
-    SheetSpec(s.name, (COMMITTEE_COLUMN, *s.columns)) for s in COMMITTEE_DATA_SHEETS
+    SheetSpec(s.name, (COMMITTEE_COLUMN, *s.columns, *_AFTER_SPEC_3.get(s.name, ())))
+    for s in COMMITTEE_DATA_SHEETS
 )
+"""`Nämnd`, the SPEC 3 columns, then what the consolidation adds (`_AFTER_SPEC_3`)."""
+CONSOLIDATION_ADDED = (TREND_COLUMN, CARRIED_FROM_COLUMN)
+"""Columns of consolidated workbooks that earlier ones lack: a reader does not require them."""
+SHEET_HISTORY = "Historik"
+SHEET_TRENDS = "Trender"
 CONSOLIDATED_SHEET_ORDER = (
     SHEET_OVERVIEW,
     *(s.name for s in CONSOLIDATED_DATA_SHEETS),
     SHEET_DEVIATIONS,
+    SHEET_HISTORY,
+    SHEET_TRENDS,
     SHEET_SUBMISSIONS,
     SHEET_FINDINGS,
     SHEET_META,
@@ -359,7 +408,14 @@ CONSOLIDATED_DEVIATIONS = SheetSpec(
           for f in ("id", "kf_goal_id", "text", "assessment", "analysis", "actions")),
     ),
 )
-SUBMISSION_HEADERS = ("Nämnd", "Namn", "Fil", "sha256", "Status", "Fel", "Varningar")
+HISTORY_HEADERS = ("Indikator-id", "Mål", "Indikator", "Enhet", "Riktning", "Serie")
+"""`Historik` row 1 starts with these, then one column per year (the year as a number),
+then `HISTORY_TAIL_HEADERS`."""
+HISTORY_TAIL_HEADERS = ("Trend", "Källa", "Anmärkning")
+SUBMISSION_HEADERS = ("Nämnd", "Namn", "Fil", "sha256", "Status", "Fel", "Varningar",
+                      "Rader från")
+"""`Rader från`: for a committee without a merged file, the period its carried rows come
+from (see `CARRIED_FROM_COLUMN`)."""
 FINDING_PREFIX_HEADERS = ("Fil", "Nämnd")
 """`Valideringsfynd` = these columns, then `RESULT_HEADERS`."""
 OVERVIEW_COORDINATOR_ASSESSMENT = "Samordnande nämnds bedömning"

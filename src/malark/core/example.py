@@ -4,15 +4,20 @@ Sjöberga kommun is made up. Its KF goals follow Värnamo's (seed 004): safety, 
 attractive municipality, net result ≥ 2 % of tax revenue, self-financed investments,
 satisfied employees, −40 % greenhouse gases; plus one process goal in Kungälv's spirit.
 Kolada KPI ids are real where one fits (N03102 årets resultat som andel av skatt &
-statsbidrag, N15427 gymnasieelever med examen inom 4 år).
+statsbidrag; N15427, gymnasieelever med examen inom 4 år, would fit a school goal).
+
+The indicator history (`Indikatorvärden`) holds three years before the budget year for
+every KF indicator, and a longer series with SCB's change of method in 2021 for the
+citizen-survey indicator. The values are made up and never marked `Kolada`: only
+`malark kolada` writes that source.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from malark.core.contract import Direction, Perspective
-from malark.core.model import Committee, GoalModel, Indicator, KfGoal, Settings
+from malark.core.contract import Direction, Period, Perspective
+from malark.core.model import Committee, GoalModel, Indicator, IndicatorValue, KfGoal, Settings
 
 __all__ = ["example_model"]
 
@@ -97,8 +102,45 @@ def example_model(budget_year: int = 2027) -> GoalModel:
         vision="Sjöberga – den mänskliga tillväxtkommunen, där du förverkligar dina drömmar "
                "och tar ansvar tillsammans med andra.",
         deadline=date(budget_year, 5, 15),
+        period_deadlines={Period.PLAN: date(budget_year - 1, 11, 30),
+                          Period.T1: date(budget_year, 5, 15),
+                          Period.T2: date(budget_year, 9, 15),
+                          Period.HELAR: date(budget_year + 1, 1, 31)},
         committees=COMMITTEES,
         kf_goals=goals,
         kf_indicators=indicators,
         settings=Settings(yellow_threshold=0.5),
+        indicator_values=example_history(budget_year),
     )
+
+
+# Indicator → (source, values of the years before the budget year, oldest first).
+_HISTORY = {
+    "KF1-I1": ("Medborgarundersökning", (66.0, 68.0, 69.0)),
+    "KF2-I1": ("SCB:s medborgarundersökning", (55.0, 56.0, 62.0, 61.0, 60.0, 60.0, 61.0, 63.0)),
+    "KF3-I1": ("Årsredovisning", (0.9, 1.4, 1.8)),
+    "KF4-I1": ("Årsredovisning", (72.0, 78.0, 84.0)),
+    "KF5-I1": ("Medarbetarenkät", (75.0, 76.0, 77.0)),
+    "KF5-I2": ("Personalekonomisk redovisning", (8.3, 7.9, 7.6)),
+    "KF6-I1": ("Miljöbokslut", (-24.0, -27.0, -29.0)),
+}
+_NATION_KF3 = (1.9, 1.2, 1.6)
+SURVEY_CHANGE_YEAR = 2021
+SURVEY_CHANGE_NOTE = "SCB bytte metod 2021 – inte jämförbart med åren före"
+
+
+def example_history(budget_year: int) -> tuple[IndicatorValue, ...]:
+    """Sjöberga's made-up history: the years before `budget_year` (the baseline year's
+    value is the baseline of `KF-indikatorer`)."""
+    rows: list[IndicatorValue] = []
+    for indicator_id, (source, values) in _HISTORY.items():
+        first = budget_year - len(values)
+        for year, value in enumerate(values, start=first):
+            note = SURVEY_CHANGE_NOTE if indicator_id == "KF2-I1" and year == SURVEY_CHANGE_YEAR else None
+            rows.append(IndicatorValue(indicator_id=indicator_id, year=year, value=value,
+                                       source=source, comment=note))
+    first = budget_year - len(_NATION_KF3)
+    rows += [IndicatorValue(indicator_id="KF3-I1", year=year, value=value, source="Påhittat exempel",
+                            comment="Jämförelse 0000 Riket")
+             for year, value in enumerate(_NATION_KF3, start=first)]
+    return tuple(rows)

@@ -129,10 +129,21 @@ _RULES: tuple[Rule, ...] = (
          "Makron, externa länkar och xlwings-konfigurationsblad (`*.conf`) kan köra kod eller "
          "hämta data utifrån och hör inte hemma i en inlämnad målrapport."),
     Rule("S011", E, "Flera filer för samma nämnd",
-         "Nämnden {committee} finns i flera filer: {file_name} och {others}. Ta bort eller "
-         "flytta den fil som inte gäller och sammanställ igen.",
-         "Sammanställningen tar en fil per nämnd. Två filer för samma nämnd stoppas båda, så "
-         "att ingen av dem väljs i tysthet."),
+         "Nämnden {committee} har {count} filer för {period}: den här och {others}. {verdict} "
+         "Ta bort eller flytta de filer som inte gäller och kör igen.",
+         "En nämnd lämnar in en fil per period. Två eller flera filer för samma nämnd och "
+         "period stoppas alla, så att ingen av dem väljs i tysthet, och meddelandet säger "
+         "vilken som är nyast: i första hand den som ekonomikontoret skapade senast "
+         "(`generated_at` i `_malark`), därefter den som sparades senast (filens egen "
+         "uppgift om när den sparades, som följer med när filen mejlas eller kopieras) och "
+         "sist filsystemets ändringstid. `validate` och `merge` säger samma sak."),
+    Rule("S012", W, "Värden utanför tabellens kolumner",
+         "{what} Det kommer inte med i sammanställningen. Flytta innehållet till en av "
+         "tabellens kolumner (t.ex. Kommentar) eller ta bort det.",
+         "Något är ifyllt i en kolumn som inte hör till tabellen: en kolumn utan rubrik, med "
+         "en rubrik som malark inte känner till, eller med samma rubrik som en tidigare "
+         "kolumn. Bara tabellens kolumner sammanställs, så innehållet där skulle annars "
+         "försvinna i tysthet. Ett fynd per kolumn; cellen är den första ifyllda."),
     # --- goal chain ------------------------------------------------------------------------
     Rule("K001", E, "Pekar på ett mål som inte finns",
          "{problem} Välj ett mål-id ur listan ({allowed}).",
@@ -165,6 +176,15 @@ _RULES: tuple[Rule, ...] = (
          "<NÄMND>-<n> (BUN-1), indikatorer <mål>-I<n> (BUN-1-I2, KF3-I1), aktiviteter "
          "<mål>-A<n>. Ett id som nämnden skriver själv kontrolleras mot mönstret, mot radens "
          "mål och mot målmodellens egna KF-indikator-id:n."),
+    Rule("K007", E, "En rad från en tidigare period saknas",
+         "{noun} {id} {period} finns inte längre i arbetsboken (raden är borttagen eller har "
+         "fått ett annat id). {what_to_do}",
+         "Nämndmål, indikatorer och aktiviteter som förts över från en tidigare period "
+         "(`generate --previous`) är målkedjan: de får inte försvinna mellan perioderna. En "
+         "aktivitet som inte ska genomföras får status Avbruten; ett mål eller en indikator som "
+         "ska upphöra tas bort av ekonomikontoret i sammanställningen inför nästa utskick. "
+         "Arbetsboken minns vilka rader som förts över (i det dolda bladet `_malark`). Ett "
+         "överfört id som ändrats, på en rad som i övrigt känns igen, är S007."),
     # --- SMART -----------------------------------------------------------------------------
     Rule("M001", W, "Inte specifikt",
          "Målformuleringen innehåller {words}, som är vagt. Skriv vad som ska uppnås, för "
@@ -250,7 +270,13 @@ _RULES: tuple[Rule, ...] = (
          "Tal och datum som skrivits som text (\"85,5\", \"85 %\", \"1 234,5\", \"31/3 2026\") "
          "tolkas med svenska konventioner och godtas, men rapporteras så att inget ändras i "
          "tysthet."),
-    Rule("D012", E, "Datum eller klockslag där ett tal ska stå",
+    Rule("D012", E, "Texten är för lång för en Excel-cell",
+         "Texten är {length} tecken lång, men en Excel-cell rymmer högst 32 767. Korta texten "
+         "eller dela upp den; annars skulle den kapas i sammanställningen.",
+         "Excel räknar tecknen i UTF-16-enheter (en emoji räknas som två) och rymmer högst "
+         "32 767 i en cell. En längre text kan bara finnas i en fil som skapats utanför "
+         "Excel, och den skulle kapas när den skrivs till sammanställningen."),
+    Rule("D013", E, "Datum eller klockslag där ett tal ska stå",
          "{header} ska vara ett tal men cellen innehåller {found}, som Excel har sparat som "
          "datum eller klockslag. Skriv talet igen; visas det fortfarande som datum, välj "
          "formatet Tal för cellen och skriv det en gång till.",
@@ -301,7 +327,7 @@ _SAME_ANSWER = (
     "\"1 234,5\", \"−5\", \"1.234.567\", \"31/3 2027\", \"31 mars 2027\", \"2027-03-31\").",
     "- SANT/FALSKT i en inmatningscell är D009 (som en formel) och räknas som 1/0.",
     "- Ett datum i en talcell (Excel gör om 3/4 till 3 april) räknas som det tal Excel sparar "
-    "(dagnumret) av alla regler; att det är ett datum säger D012 vid inlämning.",
+    "(dagnumret) av alla regler; att det är ett datum säger D013 vid inlämning.",
     "- K002 behöver inte målmodellen: arbetsboken bär modellens alla KF-mål-id:n.",
     "- D008 jämför med periodens slut, inte med dagens datum.",
     "",

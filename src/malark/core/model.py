@@ -33,6 +33,7 @@ __all__ = [
     "CommitteeReport",
     "GoalModel",
     "Indicator",
+    "IndicatorValue",
     "KfGoal",
     "KfGoalReport",
     "Settings",
@@ -84,6 +85,21 @@ class Indicator(_Frozen):
     kolada_kpi: str | None = None
 
 
+class IndicatorValue(_Frozen):
+    """One row of the model's `Indikatorvärden` (SPEC 9): an indicator's value for a year.
+
+    `comment` is kept as typed; `malark.core.history` reads from it which comparison
+    series a row belongs to (`Jämförelse 0000 …`) and the note a person wrote."""
+
+    indicator_id: str
+    year: int
+    period: Period | None = None
+    """None: the whole year (as `Helår`)."""
+    value: float | None = None
+    source: str | None = None
+    comment: str | None = None
+
+
 class Settings(_Frozen):
     yellow_threshold: float = Field(DEFAULT_YELLOW_THRESHOLD, gt=0, le=1)
     """`Gul-gräns`: share of the way from baseline to target that still counts as Gul."""
@@ -97,10 +113,19 @@ class GoalModel(_Frozen):
     budget_year: int
     vision: str
     deadline: date | None = None
+    """`Sista inlämningsdag`: the default deadline."""
+    period_deadlines: dict[Period, date] = Field(default_factory=dict)
+    """`Sista inlämningsdag T1` …: a period's own deadline, where the model sets one."""
     committees: tuple[Committee, ...]
     kf_goals: tuple[KfGoal, ...]
     kf_indicators: tuple[Indicator, ...] = ()
     settings: Settings = Settings()
+    indicator_values: tuple[IndicatorValue, ...] = ()
+    """The history of `Indikatorvärden` (SPEC 9); not part of the decided content."""
+
+    def deadline_for(self, period: Period) -> date | None:
+        """The period's own deadline, else the default one (None when neither is set)."""
+        return self.period_deadlines.get(period, self.deadline)
 
     def committee(self, committee_id: str) -> Committee:
         for c in self.committees:
@@ -128,8 +153,10 @@ class GoalModel(_Frozen):
         return tuple(i for i in self.kf_indicators if i.goal_id == goal_id)
 
     def fingerprint(self) -> str:
-        """sha256 over the decided content (not over the file's bytes or formatting)."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """sha256 over the decided content (not over the file's bytes or formatting, nor
+        over the indicator history, which `malark kolada` updates during the year)."""
+        decided = self.model_dump(mode="json", exclude={"indicator_values"})
+        payload = json.dumps(decided, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "excel_serial",
     "format_date",
     "format_number",
+    "format_readable",
     "number_from_cell",
     "parse_date",
     "parse_number",
@@ -121,10 +122,33 @@ def format_number(value: float) -> str:
     return repr(value).replace(".", ",").replace("-", "\u2212")
 
 
+NO_BREAK_SPACE = "\u00a0"
+
+
+def format_readable(value: float, *, decimals: int = 6) -> str:
+    """A number for people to read in a report: `1 234 567,5`, `72,5`, `−3`.
+
+    Rounded to at most `decimals` decimals (drops float noise such as 0.30000000000000004,
+    keeps what a user typed), decimal comma, Unicode minus, never an exponent, and from
+    1 000 up a no-break space between groups of three digits, so that a number never
+    breaks over two lines. Years are not grouped: write them with `str(int(year))`.
+    """
+    if not math.isfinite(value):
+        return str(value)
+    digits = f"{abs(value):.{decimals}f}".rstrip("0").rstrip(".")
+    whole, _, fraction = digits.partition(".")
+    if len(whole) > 3:
+        head = len(whole) % 3 or 3
+        whole = NO_BREAK_SPACE.join([whole[:head], *(whole[i:i + 3] for i in range(head, len(whole), 3))])
+    sign = "\u2212" if value < 0 and digits != "0" else ""
+    return sign + whole + ("," + fraction if fraction else "")
+
+
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                   r"(?:z|[+-]\d{2}:?\d{2})?)?", re.ASCII)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 # The text is `collapse_space`d first: a run of spaces is one space here.
+_YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})", re.ASCII)
 _DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.] ?| )(\d{4})", re.ASCII)
 _DAY_MONTH_NAME = re.compile(r"(\d{1,2}) ?([a-zåäö]+)\.? (\d{4})", re.ASCII)
 _EXCEL_DAY_ONE = date(1899, 12, 31)
@@ -141,7 +165,8 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 def parse_date(value: object) -> date | None:
     """A date from a cell value: date/datetime cells, Excel serials, and text such as
-    `2026-03-31`, `20260331`, `31/3 2026`, `31/3/2026`, `31.3.2026`, `31 mars 2026`.
+    `2026-03-31`, `2026/3/31`, `2026.03.31`, `20260331`, `31/3 2026`, `31/3/2026`,
+    `31.3.2026`, `31 mars 2026`.
 
     Returns None when the value is not a date. Never raises.
     """
@@ -167,6 +192,8 @@ def parse_date(value: object) -> date | None:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
     if m := _COMPACT.fullmatch(s):
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _YMD.fullmatch(s):
+        return _safe_date(int(m[1]), int(m[3]), int(m[4]))
     if m := _DMY.fullmatch(s):
         return _safe_date(int(m[3]), int(m[2]), int(m[1]))
     if (m := _DAY_MONTH_NAME.fullmatch(s)) and m[2] in MONTHS:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from malark.core.contract import (
@@ -29,6 +28,7 @@ from malark.core.contract import (
 )
 from malark.core.lights import indicator_light
 from malark.core.model import GoalModel
+from malark.xlsx.sheet_layout import keep_layout, load_for_edit
 
 __all__ = ["Mistake", "correct_mistakes", "fill_follow_up", "fill_plan"]
 
@@ -125,7 +125,7 @@ def fill_plan(path: Path, model: GoalModel, committee_id: str, rng: random.Rando
     indicator and an activity. With `mistakes`, leave out the answer to one KF goal and
     write one vague goal; returns what to correct (empty when the mistake is only a
     warning that needs no correction)."""
-    workbook = load_workbook(path)
+    workbook = load_for_edit(path)
     goals_ws, ind_ws, act_ws = (workbook[s.name] for s in
                                 (COMMITTEE_NAMNDMAL, COMMITTEE_INDIKATORER, COMMITTEE_AKTIVITETER))
     made: list[Mistake] = []
@@ -172,6 +172,7 @@ def fill_plan(path: Path, model: GoalModel, committee_id: str, rng: random.Rando
                  start_date=date(model.budget_year, 1, 15), end_date=date(model.budget_year, 12, 31),
                  status=Status.EJ_PABORJAD.value)
             made.append(Mistake(COMMITTEE_AKTIVITETER.name, cell, None, skipped))
+    keep_layout(workbook)
     workbook.save(path)
     return made
 
@@ -188,7 +189,7 @@ def fill_follow_up(path: Path, model: GoalModel, committee_id: str, period: Peri
     """Type a follow-up: outcomes, assessments that agree with them, analyses, actions,
     activity status, Bidrag for every addressed KF goal. With `mistakes`, one outcome is
     typed as text ("72,5 %": read and reported as info) and one Röd goal lacks Åtgärder."""
-    workbook = load_workbook(path)
+    workbook = load_for_edit(path)
     kf_ws, goals_ws, ind_ws, act_ws = (workbook[s.name] for s in (
         COMMITTEE_KF_MAL, COMMITTEE_NAMNDMAL, COMMITTEE_INDIKATORER, COMMITTEE_AKTIVITETER))
     made: list[Mistake] = []
@@ -245,6 +246,7 @@ def fill_follow_up(path: Path, model: GoalModel, committee_id: str, period: Peri
                  analysis="Samlad bedömning för kommunen: " + _ANALYSIS[assessment])
             if assessment is Assessment.ROD:
                 _put(kf_ws, spec, row, actions="Kommunövergripande: " + _ACTIONS)
+    keep_layout(workbook)
     workbook.save(path)
     return made
 
@@ -253,8 +255,9 @@ def correct_mistakes(path: Path, mistakes: list[Mistake]) -> None:
     """The controller fixes what Validera showed."""
     if not mistakes:
         return
-    workbook = load_workbook(path)
+    workbook = load_for_edit(path)
     for mistake in mistakes:
         workbook[mistake.sheet][mistake.cell] = mistake.right
+    keep_layout(workbook)
     workbook.save(path)
 

@@ -2,8 +2,9 @@
 
 Plan: generate → every controller fills in (two make mistakes) → validate → they fix
 what Validera showed → merge. T1: generate with --previous → outcomes and assessments
-(mistakes again) → validate → fix → merge. Every step calls the same `malark.api`
-functions as the user's commands.
+(mistakes again) → validate → fix → merge. Last, the report for KS and KF (Word and web
+page) next to the T1 consolidation. Every step calls the same `malark.api` functions as
+the user's commands.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ _MISTAKES = {Period.PLAN: ("SN", "KFN"), Period.T1: ("BUN", "TN")}
 class DemoResult:
     paths: api.ProjectPaths
     consolidated: tuple[Path, ...]
+    reports: tuple[Path, ...] = ()
+    """The T1 report as .docx and .html, next to the consolidated workbook."""
 
     @property
     def final_output(self) -> Path:
@@ -74,7 +77,8 @@ def _round(paths: api.ProjectPaths, model: GoalModel, period: Period, previous: 
         report("   Nämnderna rättar det som Validera visade och skickar in igen:")
         _summarise(api.validate_files(fixed, model_path=paths.model, period=period.value), report)
     out = paths.consolidated / f"sammanstallning_{model.budget_year}_{period.value}.xlsx"
-    result = api.merge([returned], model_path=paths.model, out=out, period=period.value)
+    result = api.merge([returned], model_path=paths.model, out=out, period=period.value,
+                       previous=previous)
     if result.output is None:  # the simulated controllers left an error: say so, never "Klart"
         raise MalarkError(f"Demon stannade: sammanställningen för {period.value} skrevs inte, "
                           f"{result.errors} fel finns kvar i de inskickade filerna i {returned}.")
@@ -118,4 +122,8 @@ def run_demo(directory: Path | str, *, report: Report = lambda _: None, seed: in
     rng = random.Random(seed)
     plan = _round(paths, model, Period.PLAN, None, rng, report, 2)
     t1 = _round(paths, model, Period.T1, plan, rng, report, 3)
-    return DemoResult(paths=paths, consolidated=(plan, t1))
+    reports = tuple(api.report(t1, t1.with_name(f"rapport_{model.budget_year}_T1{suffix}"),
+                               previous=[plan]) for suffix in (".docx", ".html"))
+    report(f"4. Rapport till KS och KF (malark report): {reports[0]}")
+    report(f"   Samma rapport som webbsida: {reports[1]}")
+    return DemoResult(paths=paths, consolidated=(plan, t1), reports=reports)

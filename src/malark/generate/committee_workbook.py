@@ -1,12 +1,13 @@
 """Writing one committee workbook (SPEC 3) with openpyxl.
 
-Layout: `Instruktioner`, `Kontroll` (the live checks, `kontroll.py`), `KF-mål`,
-`Nämndmål`, `Indikatorer`, `Aktiviteter` and the very hidden `_malark`. Each data sheet
-holds its pre-filled rows (the model's KF goals and KF indicators, and with `--previous`
-the committee's carried goals, indicators and activities) followed by prepared empty rows
-that already carry validation, styles and the Trafikljus formula. A prepared row has an
-empty Id and no value except that formula, which shows "" until an Utfall is typed, so an
-untouched prepared row reads as empty.
+Layout: `Instruktioner`, `Kontroll` (the live checks, `kontroll.py`; left out of a
+workbook too large for them, `kontroll.MAX_CELLS`), `KF-mål`, `Nämndmål`, `Indikatorer`,
+`Aktiviteter` and the very hidden `_malark`. Each data sheet holds its pre-filled rows
+(the model's KF goals and KF indicators, and with `--previous` the committee's carried
+goals, indicators and activities) followed by prepared empty rows that already carry
+validation, styles and the Trafikljus formula. A prepared row has an empty Id and no value
+except that formula, which shows "" until an Utfall is typed, so an untouched prepared row
+reads as empty.
 
 `_malark` column D is a helper list of goal ids for the `Mål`/`KF-mål` dropdowns: the KF
 goals addressed to the committee, then one `T(INDEX(...))` formula per row of the
@@ -52,6 +53,7 @@ from malark.core.contract import (
 )
 from malark.core.lights import light_formula
 from malark.core.model import GoalModel, Indicator
+from malark.generate.history_outcomes import with_history
 from malark.generate.instructions import write_instructions
 from malark.generate.kontroll import live_facts, write_kontroll
 from malark.generate.previous import Carried
@@ -64,18 +66,25 @@ from malark.generate.style import (
     guidance,
     print_setup,
     protect,
-    row_height,
     style_header,
 )
 from malark.xlsx.atomic import save_workbook
 from malark.xlsx.meta import GUL_GRANS_NAME, WorkbookMeta, gul_grans_row, meta_rows, snapshot_for
+from malark.xlsx.sheet_layout import (
+    computed_columns,
+    fit_rows_to_text,
+    print_area_formula,
+    set_print_area,
+)
 
 __all__ = [
     "GOAL_LIST_NAME",
     "KF_GOAL_LIST_NAME",
     "PreparedRows",
     "build_committee_workbook",
+    "safe_filename_part",
     "workbook_filename",
+    "workbook_filenames",
     "write_committee_workbook",
 ]
 
@@ -138,7 +147,9 @@ def _put(cell, value: Any) -> None:
 
 
 def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[_Row], lists: dict[str, str]) -> int:
-    """Header, rows and per-column validation; returns the last row number."""
+    """Header, rows (fitted to their text, see `malark.xlsx.sheet_layout`), per-column
+    validation and a print area that ends at the last filled row; returns the last row
+    number."""
     style_header(ws, spec)
     looks = {c.field: CellLook(c) for c in spec.columns}
     for number, row in enumerate(rows, start=2):
@@ -150,9 +161,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[_Row], lists: dict[s
             fill = None if column.kind is Kind.FORMULA else row.locked_fill
             looks[column.field].apply(cell, editable=column.field in row.editable, fill=fill,
                                       bold=column.field in row.bold)
-        height = row_height(row.values, spec) if row.values else None
-        if height:
-            ws.row_dimensions[number].height = height
+    fit_rows_to_text(ws, len(spec.columns))
     last = max(2, len(rows) + 1)
     for column in spec.columns:
         letter = spec.letter(column.field)
@@ -164,6 +173,8 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[_Row], lists: dict[s
     ws.auto_filter.ref = f"A1:{spec.letter(spec.columns[-1].field)}{last}"
     protect(ws, rows_editable=True)
     print_setup(ws)
+    set_print_area(ws.parent, ws, print_area_formula(spec.name, len(spec.columns), last,
+                                                     computed_columns(spec)))
     return last
 
 
@@ -263,8 +274,12 @@ def build_committee_workbook(
     prepared: PreparedRows = PreparedRows(),
 ) -> Workbook:
     """The committee workbook of `committee_id` for `period`, not yet saved."""
-    carried = carried or Carried()
+    carried = with_history(model, period, carried or Carried())
     snapshot = snapshot_for(model, committee_id)
+    carried_ids = carried.carried_ids()
+    if carried_ids:
+        snapshot = snapshot.model_copy(update={"carried": carried_ids,
+                                               "carried_from": carried.source})
     meta = WorkbookMeta(
         format_version=FORMAT_VERSION, kommun=model.municipality, kommunkod=model.municipality_code,
         budgetår=model.budget_year, period=period, nämnd=committee_id,
@@ -276,7 +291,6 @@ def build_committee_workbook(
     workbook = Workbook()
     instructions = workbook.active
     instructions.title = SHEET_INSTRUCTIONS
-    write_instructions(instructions, model, committee_id, period)
     kontroll = workbook.create_sheet(SHEET_KONTROLL)
     lists = {"goal_id": GOAL_LIST_NAME, "kf_goal_id": KF_GOAL_LIST_NAME}
     lasts: dict[str, int] = {}
@@ -296,7 +310,10 @@ def build_committee_workbook(
     activity_rows += _prepared(COMMITTEE_AKTIVITETER, prepared.activities)
     ws = workbook.create_sheet(COMMITTEE_AKTIVITETER.name)
     lasts[ws.title] = _write_sheet(ws, COMMITTEE_AKTIVITETER, activity_rows, lists)
-    write_kontroll(kontroll, live_facts(model, committee_id, period), lasts)
+    live = write_kontroll(kontroll, live_facts(model, committee_id, period), lasts)
+    if not live:  # too large to check live (`kontroll.MAX_CELLS`): checked when handed in
+        workbook.remove(kontroll)
+    write_instructions(instructions, model, committee_id, period, live=live)
     names = _write_meta(workbook.create_sheet(SHEET_META), meta,
                         [g.id for g in snapshot.kf_goals], goals_last)
     for name, reference in names.items():
@@ -306,19 +323,59 @@ def build_committee_workbook(
 
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{device}{n}" for device in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")})
+_PART_LENGTH = 60
+"""Characters of one part of a file name (kommun, committee id): with the year and the
+period the name stays far below Windows' 255 per name and 260 per path."""
 
 
 def safe_filename_part(text: str) -> str:
-    """`text` usable in a file name on Windows, macOS and Linux: Swedish letters and
-    spaces kept, only characters a file system refuses replaced by `-`."""
-    cleaned = _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).strip().rstrip(".")
+    """`text` usable in a file name on Windows, macOS and Linux and visible in a folder:
+    Swedish letters and spaces kept; characters a file system refuses and invisible ones
+    (control, zero-width, direction) replaced by `-`; runs of white space made one space;
+    no leading `.` or `~` (a hidden file, or one Excel's lock-file pattern `~$` skips), no
+    trailing dots or spaces (Windows drops them); at most `_PART_LENGTH` characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join("-" if unicodedata.category(ch) in _INVISIBLE and not ch.isspace() else ch
+                   for ch in text)
+    cleaned = _UNSAFE.sub("-", " ".join(text.split()))
+    cleaned = cleaned.lstrip(".~ ")[:_PART_LENGTH].rstrip(". ")
     return cleaned or "-"
+
+
+def _windows_safe(stem: str) -> str:
+    """`CON_…`, `AUX.x_…`: a name whose part before the first dot is a device name is
+    unusable on Windows; such a part gets a `-`."""
+    base = stem.split(".", 1)[0]
+    if base.rstrip(" ").upper() in _WINDOWS_RESERVED:
+        return base + "-" + stem[len(base):]
+    return stem
 
 
 def workbook_filename(model: GoalModel, period: Period, committee_id: str) -> str:
     """`<kommun>_<år>_<period>_<NÄMND>.xlsx`, e.g. `Sjöberga_2027_Plan_BUN.xlsx`."""
     parts = (model.municipality, str(model.budget_year), period.value, committee_id)
-    return "_".join(safe_filename_part(p) for p in parts) + ".xlsx"
+    return _windows_safe("_".join(safe_filename_part(p) for p in parts)) + ".xlsx"
+
+
+def workbook_filenames(model: GoalModel, period: Period, committee_ids: Iterable[str]) -> dict[str, str]:
+    """Committee id → its file name, every name distinct even where the file system
+    ignores case or where two ids differ only in characters a name cannot hold (the
+    later one gets `-2`, `-3`, …)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for committee_id in committee_ids:
+        name = workbook_filename(model, period, committee_id)
+        stem, number = name[:-len(".xlsx")], 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{stem}-{number}.xlsx"
+        taken.add(name.casefold())
+        names[committee_id] = name
+    return names
 
 
 def write_committee_workbook(workbook: Workbook, path: Path) -> Path:

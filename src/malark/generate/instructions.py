@@ -80,23 +80,38 @@ _CHECK_STEPS = (
     "när värdet är rättat. Rätta alla fel och läs varningarna tills det står "
     f"{KONTROLL_STATUS_READY}.",
     "Några kontroller görs först när filen lämnas in (de står längst ned på bladet "
-    f"{SHEET_KONTROLL}). Har du tillägget malark.xlam kan du göra dem själv med knappen "
-    "Validera på fliken Målark; annars hör ekonomikontoret av sig om något behöver rättas.",
+    f"{SHEET_KONTROLL}). Finns fliken Målark i menyfliksområdet (Office-tillägget eller "
+    "malark.xlam) kan du göra dem själv med knappen Validera; annars hör ekonomikontoret av "
+    "sig om något behöver rättas.",
     "Spara som .xlsx utan att byta filnamn och skicka filen till ekonomikontoret.",
 )
+_VALIDATE_STEPS = (
+    "Fliken Målark i menyfliksområdet → knappen Validera (Office-tillägget eller malark.xlam, "
+    "se instruktionen från ekonomikontoret).",
+    "Bladet Valideringsresultat visar varje fel och varning med en länk till cellen. Rätta "
+    "alla fel; läs varningarna.",
+    "Tryck Validera igen tills inga fel återstår, spara som .xlsx utan att byta filnamn och "
+    "skicka filen till ekonomikontoret.",
+)
+"""The steps of a workbook too large for the `Kontroll` sheet (`kontroll.MAX_CELLS`)."""
 _RULES = (
     "Fyll bara i de gula cellerna; välj i listan där cellen har en pil. Grå celler är låsta.",
     "Behöver du fler rader: använd de förberedda tomma raderna längst ned på varje blad. Lämna "
-    "Id tomt på en ny rad – malark ger raden ett id vid sammanställningen. Bladet "
-    f"{SHEET_KONTROLL} kontrollerar också {KONTROLL_MARGIN} rader nedanför dem.",
+    "Id tomt på en ny rad – malark ger raden ett id vid sammanställningen.",
     "Byt inte namn på blad eller rubriker. Bladen är skyddade utan lösenord.",
 )
 
 
-def instruction_rows(model: GoalModel, committee_id: str, period: Period) -> list[tuple[str, str]]:
-    """`(label, text)` rows of the sheet; a label of `#` starts a section heading."""
+_MARGIN_NOTE = f" Bladet {SHEET_KONTROLL} kontrollerar också {KONTROLL_MARGIN} rader nedanför dem."
+
+
+def instruction_rows(model: GoalModel, committee_id: str, period: Period, *,
+                     live: bool = True) -> list[tuple[str, str]]:
+    """`(label, text)` rows of the sheet; a label of `#` starts a section heading. `live`:
+    the workbook has the `Kontroll` sheet."""
     committee = model.committee(committee_id)
-    deadline = format_date(model.deadline) if model.deadline else "enligt ekonomikontorets utskick"
+    day = model.deadline_for(period)
+    deadline = format_date(day) if day else "enligt ekonomikontorets utskick"
     contact = ", ".join(p for p in (committee.contact, committee.email) if p) or "–"
     rows: list[tuple[str, str]] = [
         ("Kommun", f"{model.municipality} (budgetår {model.budget_year})"),
@@ -122,9 +137,14 @@ def instruction_rows(model: GoalModel, committee_id: str, period: Period) -> lis
                  "målvärdet (utan utgångsvärde: högst 10 % från målvärdet); annars Röd. "
                  "Tomt = ej bedömd."))
     rows.append(("#", "Så här gör du"))
-    rows.extend((f"{n}.", text) for n, text in enumerate(_RULES, start=1))
-    rows.append(("#", "Kontrollera innan du skickar in"))
-    rows.extend((f"{n}.", text) for n, text in enumerate(_CHECK_STEPS, start=1))
+    rules = (_RULES[0], _RULES[1] + _MARGIN_NOTE, *_RULES[2:]) if live else _RULES
+    rows.extend((f"{n}.", text) for n, text in enumerate(rules, start=1))
+    if live:
+        rows.append(("#", "Kontrollera innan du skickar in"))
+        rows.extend((f"{n}.", text) for n, text in enumerate(_CHECK_STEPS, start=1))
+    else:
+        rows.append(("#", "Kontrollera filen med Validera"))
+        rows.extend((f"{n}.", text) for n, text in enumerate(_VALIDATE_STEPS, start=1))
     return rows
 
 
@@ -146,15 +166,18 @@ _LABEL_FILLS = {
 }
 
 
-def write_instructions(ws: Worksheet, model: GoalModel, committee_id: str, period: Period) -> None:
+def write_instructions(ws: Worksheet, model: GoalModel, committee_id: str, period: Period, *,
+                       live: bool = True) -> None:
+    """The sheet; `live`: the workbook has the `Kontroll` sheet (its status in row 2)."""
     committee = model.committee(committee_id)
     ws.append([f"Målarbete {model.budget_year} – {committee.name}", None])
     ws["A1"].font = Font(bold=True, size=14, color="1F4E78")
     ws.row_dimensions[1].height = 24
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 100
-    _status_row(ws)
-    for label, text in instruction_rows(model, committee_id, period):
+    if live:
+        _status_row(ws)
+    for label, text in instruction_rows(model, committee_id, period, live=live):
         if label == "#":
             ws.append([text, None])
             cell = ws.cell(ws.max_row, 1)

@@ -42,13 +42,19 @@ from malark.generate.style import HEADER_FILL, HEADER_FONT, LEGEND_FILLS, WRAP_T
 from malark.validate.checks import live_builders
 from malark.validate.checks.live import Flag, LiveBook, LiveFacts, quoted
 from malark.xlsx.meta import snapshot_for
+from malark.xlsx.safety import DEFAULT_LIMITS
 
-__all__ = ["LIVE_MARGIN", "live_facts", "status_formula", "write_kontroll"]
+__all__ = ["LIVE_MARGIN", "MAX_CELLS", "live_facts", "status_formula", "write_kontroll"]
 
 LIVE_MARGIN = KONTROLL_MARGIN
 """Rows checked below the prepared rows of each sheet."""
 MAX_FORMULA = 8192
 """Excel's limit on the length of a formula."""
+MAX_CELLS = DEFAULT_LIMITS.max_sheet_cells // 2
+"""The largest `Kontroll` sheet (rows × columns) written: half of what `malark validate`
+reads in one sheet (S009). Its helper bands have a row per data row, so a workbook with
+more than about 2,000 rows in all is sent without the sheet (the checks then run only
+when the file is handed in); it would also take long to recalculate."""
 _HELPERS_FROM = 11
 """Column K: the helper bands (hidden) start here."""
 _LOCATION, _POSITIONS = 5, 6
@@ -102,14 +108,18 @@ class _LiveRow:
     row: int
 
 
-def write_kontroll(ws: Worksheet, facts: LiveFacts, lasts: dict[str, int]) -> None:
+def write_kontroll(ws: Worksheet, facts: LiveFacts, lasts: dict[str, int]) -> bool:
     """Fill `ws` (the `Kontroll` sheet) for a workbook whose data sheets have their last
     prepared row at `lasts[sheet]`, and mark the data sheets; defined names are added to
-    its workbook."""
+    its workbook. False, and nothing written, when the sheet would be larger than
+    `MAX_CELLS` (the caller removes it)."""
     book = LiveBook(facts, {name: last + LIVE_MARGIN for name, last in lasts.items()},
                     first_column=_HELPERS_FROM)
     rows = _live_rows(book, facts.period)
     book.pack()
+    bottom = max(band.bottom for band in book.bands.values())
+    if bottom * (_HELPERS_FROM - 1 + book.width) > MAX_CELLS:
+        return False
     _write_status(ws, rows)
     _write_table(ws, rows)
     last = _write_at_submission(ws, rows, facts)
@@ -119,6 +129,7 @@ def write_kontroll(ws: Worksheet, facts: LiveFacts, lasts: dict[str, int]) -> No
     for name, cell in names.items():
         ws.parent.defined_names[name] = DefinedName(name, attr_text=f"'{SHEET_KONTROLL}'!{cell}")
     _finish(ws, book, last)
+    return True
 
 
 def _live_rows(book: LiveBook, period: Period) -> list[_LiveRow]:

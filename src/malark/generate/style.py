@@ -7,7 +7,6 @@ generator never types a header or a dropdown value.
 
 from __future__ import annotations
 
-import math
 from copy import copy
 from datetime import date
 from typing import Any
@@ -26,6 +25,7 @@ from malark.core.contract import (
     SheetSpec,
 )
 from malark.core.swedish import EXCEL_EPOCH
+from malark.core.text import fit, utf16_length
 
 __all__ = [
     "DATE_FORMAT",
@@ -39,7 +39,6 @@ __all__ = [
     "number_format",
     "print_setup",
     "protect",
-    "row_height",
     "style_header",
 ]
 
@@ -75,11 +74,12 @@ TEXT_FORMAT = "@"
 LIGHT_NUMBER_FORMAT = '[=3]"Grön";[=2]"Gul";"Röd"'
 """The light code shown as its Swedish name next to the icon (empty stays empty)."""
 
+TITLE_LIMIT, PROMPT_LIMIT, ERROR_LIMIT = 32, 255, 225
+"""Excel's limits for a data validation's titles, input message and error message."""
 _MIN_YEAR, _MAX_YEAR = 2000, 2100
 _MIN_DATE, _MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 _NUMBER_LIMIT = "1000000000000"
 HEADER_HEIGHT = 32.0
-_LINE_HEIGHT = 15.0
 
 
 class CellLook:
@@ -134,18 +134,6 @@ def style_header(ws: Worksheet, spec: SheetSpec) -> None:
     ws.freeze_panes = "A2"
 
 
-def row_height(values: dict[str, object], spec: SheetSpec) -> float | None:
-    """Height that shows every wrapped text of a pre-filled row, or None for one line."""
-    lines = 1
-    for column in spec.columns:
-        text = values.get(column.field)
-        if isinstance(text, str) and text:
-            per_line = max(column.width * 1.15, 1.0)
-            needed = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-            lines = max(lines, needed)
-    return None if lines == 1 else lines * _LINE_HEIGHT + 3
-
-
 def _serial(day: date) -> str:
     return str((day - EXCEL_EPOCH).days)
 
@@ -182,12 +170,21 @@ def column_validation(column: Column, sqref: str, *, list_name: str | None = Non
     dv.allow_blank = True
     dv.showInputMessage = dv.showErrorMessage = True
     dv.errorStyle = "stop"
-    dv.promptTitle = header[:32]
-    dv.prompt = prompt[:255]
-    dv.errorTitle = f"Ogiltigt värde i {header}"[:32]
-    dv.error = error[:255]
+    dv.promptTitle = fit(header, TITLE_LIMIT)
+    dv.prompt = fit(prompt, PROMPT_LIMIT)
+    dv.errorTitle = _error_title(header)
+    dv.error = fit(error, ERROR_LIMIT)
     dv.add(sqref)
     return dv
+
+
+def _error_title(header: str) -> str:
+    """"Ogiltigt värde i <header>", shorter wordings when that is over Excel's 32 characters
+    (never cut mid-word: "Ogiltigt värde i Föregående utfa")."""
+    for title in (f"Ogiltigt värde i {header}", f"Fel i {header}"):
+        if utf16_length(title) <= TITLE_LIMIT:
+            return title
+    return fit(header, TITLE_LIMIT)
 
 
 _ANALYSIS = ("Förklara bedömningen: vad visar indikatorerna och aktiviteterna, och varför? "
@@ -228,8 +225,8 @@ def guidance(spec: SheetSpec, column: Column, sqref: str) -> DataValidation | No
     if prompt is None:
         return None
     dv = DataValidation(allow_blank=True, showInputMessage=True, showErrorMessage=False)
-    dv.promptTitle = column.header[:32]
-    dv.prompt = prompt[:255]
+    dv.promptTitle = fit(column.header, TITLE_LIMIT)
+    dv.prompt = fit(prompt, PROMPT_LIMIT)
     dv.add(sqref)
     return dv
 

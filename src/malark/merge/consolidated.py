@@ -4,9 +4,9 @@ The workbook is written in `constant_memory` mode (rows go straight to disk, in 
 sheet) with `strings_to_formulas`, `strings_to_urls` and `strings_to_numbers` off, and
 every value is written by its type: text with `write_string` (a comment `=HYPERLINK(…)`
 stays text), numbers as numbers, dates as dates with a date format. Nothing a committee
-typed is changed. The file is first written to a temporary file in the target folder and
-then moved into place with `os.replace`, so a crash or Ctrl-C never leaves a half file
-and never destroys an earlier consolidation.
+typed is changed. The file is written through `malark.xlsx.atomic.AtomicFile` (nameless
+until it is moved into place with `os.replace`), so a crash, Ctrl-C or a kill never leaves
+a half file or a temporary one, and never destroys an earlier consolidation.
 
 Lights (SPEC 5): numeric codes 3/2/1 carry an icon set (3 traffic lights); assessment
 text cells (`Grön`/`Gul`/`Röd`) carry a fill. The two never share a cell, because
@@ -16,7 +16,6 @@ LibreOffice shows only the top rule where an icon set and a fill overlap.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ import xlsxwriter
 
 from malark import __version__
 from malark.core.contract import (
+    COMMITTEE_INDIKATORER,
     CONSOLIDATED_DATA_SHEETS,
     CONSOLIDATED_DEVIATIONS,
     CONSOLIDATED_SHEET_ORDER,
@@ -36,29 +36,24 @@ from malark.core.contract import (
     RESULT_HEADERS,
     SHEET_DEVIATIONS,
     SHEET_FINDINGS,
+    SHEET_HISTORY,
     SHEET_META,
     SHEET_OVERVIEW,
     SHEET_SUBMISSIONS,
+    SHEET_TRENDS,
     SUBMISSION_HEADERS,
     VALUE_HEADER,
-    Kind,
     Period,
-    SheetSpec,
 )
 from malark.core.findings import Finding
 from malark.core.model import GoalModel
-from malark.merge.overview import deviation_rows, write_overview
-from malark.merge.style import (
-    LINE_HEIGHT,
-    Styles,
-    chars_per_line,
-    light_rules,
-    text_lines,
-    write_header,
-    write_value,
-)
+from malark.merge.history import end_trend_column, write_history_sheets
+from malark.merge.overview import write_overview
+from malark.merge.rollup import deviation_rows
+from malark.merge.style import Styles
+from malark.merge.tables import end_data_sheet, start_data_sheet, write_data_sheet, write_plain, write_rows
 from malark.validate.result_sheet import result_rows
-from malark.xlsx.atomic import make_shareable, temporary_beside
+from malark.xlsx.atomic import AtomicFile
 from malark.xlsx.meta import WorkbookMeta, meta_rows, snapshot_for
 
 __all__ = ["Consolidation", "SubmissionStatus", "write_consolidated", "WRITER_OPTIONS"]
@@ -70,7 +65,7 @@ WRITER_OPTIONS = {
     "strings_to_numbers": False,
 }
 
-SUBMISSION_WIDTHS = (9, 30, 50, 66, 11, 6, 10)
+SUBMISSION_WIDTHS = (9, 30, 50, 66, 11, 6, 10, 12)
 FINDING_WIDTHS = (40, 9, 12, 7, 14, 8, 12, 90)
 
 
@@ -86,10 +81,13 @@ class SubmissionStatus:
     """`contract.SUBMISSION_STATUS_*`."""
     errors: int = 0
     warnings: int = 0
+    carried_from: str | None = None
+    """The period the committee's carried rows come from (`Rader från`)."""
 
     def cells(self) -> list[Any]:
         return [self.committee_id, self.committee_name, self.file, self.sha256, self.status,
-                self.errors if self.file else None, self.warnings if self.file else None]
+                self.errors if self.file else None, self.warnings if self.file else None,
+                self.carried_from]
 
 
 @dataclass(slots=True)
@@ -99,12 +97,15 @@ class Consolidation:
     model: GoalModel
     period: Period
     rows: dict[str, list[list[Any]]]
-    """Data sheet name → rows in `CONSOLIDATED_DATA_SHEETS` column order (`Nämnd` first)."""
+    """Data sheet name → rows in `CONSOLIDATED_DATA_SHEETS` column order (`Nämnd` first),
+    the submitted rows only (the Översikt, `Avvikelser` and the summary read these)."""
     submissions: list[SubmissionStatus]
     findings: list[tuple[str | None, Finding]] = field(default_factory=list)
     """(committee id, finding) for every finding of every input."""
     merged: list[str] = field(default_factory=list)
     generated_at: datetime | None = None
+    carried: dict[str, list[list[Any]]] = field(default_factory=dict)
+    """Data sheet name → rows carried from an earlier period, written after `rows`."""
 
 
 def consolidated_meta(model: GoalModel, period: Period, generated_at: datetime) -> WorkbookMeta:
@@ -133,6 +134,7 @@ def write_consolidated(
     try:
         for spec in CONSOLIDATED_DATA_SHEETS:
             writer.append(spec.name, consolidation.rows[spec.name])
+            writer.append(spec.name, consolidation.carried.get(spec.name, ()))
         return writer.finish(consolidation, after_sheet=after_sheet)
     except BaseException:
         writer.abandon()
@@ -149,42 +151,48 @@ class ConsolidatedWriter:
 
     def __init__(self, out: Path, model: GoalModel) -> None:
         self.out = Path(out)
-        self.temp = temporary_beside(self.out, prefix=f".{self.out.stem}.", suffix=".tmp")
-        self.workbook = xlsxwriter.Workbook(str(self.temp), WRITER_OPTIONS)
+        self.output = AtomicFile(self.out)
+        self.workbook = xlsxwriter.Workbook(self.output.handle, WRITER_OPTIONS)
         self.styles = Styles(self.workbook)
         self.sheets = {n: self.workbook.add_worksheet(n) for n in CONSOLIDATED_SHEET_ORDER}
         self.specs = {s.name: s for s in CONSOLIDATED_DATA_SHEETS}
         self.counts = dict.fromkeys(self.specs, 0)
         self.closed = False
         for spec in CONSOLIDATED_DATA_SHEETS:
-            _start_data_sheet(self.sheets[spec.name], self.styles, spec)
+            start_data_sheet(self.sheets[spec.name], self.styles, spec)
         self.workbook.set_properties({"title": f"Målstyrning {model.municipality} {model.budget_year}",
                                       "author": "malark"})
 
     def append(self, sheet: str, rows: Iterable[Sequence[Any]]) -> None:
-        self.counts[sheet] = _write_rows(self.sheets[sheet], self.styles, self.specs[sheet], rows,
+        self.counts[sheet] = write_rows(self.sheets[sheet], self.styles, self.specs[sheet], rows,
                                          self.counts[sheet])
 
     def finish(self, c: Consolidation, *, after_sheet: Callable[[str], None] | None = None) -> dict[str, int]:
         """Write everything but the data rows, close and move into place."""
         after = after_sheet or (lambda _name: None)
         sheets, styles = self.sheets, self.styles
-        write_overview(sheets[SHEET_OVERVIEW], styles, c.model, c.period, c.rows, c.merged)
+        write_overview(sheets[SHEET_OVERVIEW], styles, c.model, c.period, c.rows, c.merged,
+                       absent_statuses(c))
         after(SHEET_OVERVIEW)
         for name, spec in self.specs.items():
-            _end_data_sheet(sheets[name], styles, spec, self.counts[name])
+            end_data_sheet(sheets[name], styles, spec, self.counts[name])
             after(name)
+        end_trend_column(sheets[COMMITTEE_INDIKATORER.name], styles, self.counts[COMMITTEE_INDIKATORER.name])
         _write_deviations(sheets[SHEET_DEVIATIONS], styles, c.model, c.rows)
         after(SHEET_DEVIATIONS)
-        _write_plain(sheets[SHEET_SUBMISSIONS], styles, SUBMISSION_HEADERS, SUBMISSION_WIDTHS,
+        write_history_sheets(sheets[SHEET_HISTORY], sheets[SHEET_TRENDS], styles, c.model, c.period,
+                             c.rows)
+        after(SHEET_HISTORY)
+        write_plain(sheets[SHEET_SUBMISSIONS], styles, SUBMISSION_HEADERS, SUBMISSION_WIDTHS,
                      (s.cells() for s in c.submissions))
         after(SHEET_SUBMISSIONS)
-        _write_plain(sheets[SHEET_FINDINGS], styles, (*FINDING_PREFIX_HEADERS, *RESULT_HEADERS),
+        write_plain(sheets[SHEET_FINDINGS], styles, (*FINDING_PREFIX_HEADERS, *RESULT_HEADERS),
                      FINDING_WIDTHS, _finding_rows(c.findings))
         after(SHEET_FINDINGS)
         generated_at = c.generated_at or datetime.now(UTC).replace(microsecond=0)
         meta = consolidated_meta(c.model, c.period, generated_at)
-        _write_plain(sheets[SHEET_META], styles, (FIELD_HEADER, VALUE_HEADER), (22, 80), meta_rows(meta))
+        write_plain(sheets[SHEET_META], styles, (FIELD_HEADER, VALUE_HEADER), (22, 80), meta_rows(meta),
+                    printed=False)
         sheets[SHEET_META].very_hidden()
         after(SHEET_META)
         sheets[SHEET_OVERVIEW].activate()
@@ -192,93 +200,19 @@ class ConsolidatedWriter:
                                                f"{c.model.budget_year} – {c.period.value}",
                                       "author": "malark"})
         self._close()
-        make_shareable(self.temp)
-        os.replace(self.temp, self.out)
+        self.output.commit()
         return dict(self.counts)
 
     def abandon(self) -> None:
         """Remove the temporary file (and xlsxwriter's own temporary files)."""
         with contextlib.suppress(Exception):
             self._close()
-        with contextlib.suppress(OSError):
-            self.temp.unlink()
+        self.output.abandon()
 
     def _close(self) -> None:
         if not self.closed:
             self.closed = True
             self.workbook.close()
-
-
-def _print_setup(ws) -> None:
-    """A4 landscape, all columns on the page width, the header row on every page."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-
-
-def _start_data_sheet(ws, styles: Styles, spec: SheetSpec) -> None:
-    for index, column in enumerate(spec.columns):
-        ws.set_column(index, index, column.width, styles.wrap if column.kind is Kind.LONG_TEXT else None)
-    ws.set_row(0, LINE_HEIGHT * max(text_lines(c.header, c.width) for c in spec.columns))
-    write_header(ws, styles, spec.headers)
-    ws.freeze_panes(1, 1)
-    _print_setup(ws)
-
-
-def _write_rows(ws, styles: Styles, spec: SheetSpec, rows: Iterable[Sequence[Any]], last: int) -> int:
-    """Write `rows` below row `last` (1-based data rows); returns the new last row."""
-    # xlsxwriter's row/column entry points without the A1-notation wrapper (same
-    # signature; the public methods are the fallback if a release renames them).
-    write_string = getattr(ws, "_write_string", ws.write_string)
-    write_number = getattr(ws, "_write_number", ws.write_number)
-    wrapped = [(i, c.width, chars_per_line(c.width)) for i, c in enumerate(spec.columns)
-               if c.kind is Kind.LONG_TEXT]
-    number = last
-    for number, row in enumerate(rows, start=last + 1):
-        lines = 1
-        for i, width, per_line in wrapped:
-            text = row[i]
-            if type(text) is str and (len(text) > per_line or "\n" in text):
-                lines = max(lines, text_lines(text, width))
-        if lines > 1:
-            ws.set_row(number, LINE_HEIGHT * lines)
-        for column, value in enumerate(row):
-            kind = type(value)
-            if kind is str:
-                write_string(number, column, value)
-            elif kind is float or kind is int:
-                write_number(number, column, value)
-            elif value is not None:
-                write_value(ws, styles, number, column, value)
-    return number
-
-
-def _end_data_sheet(ws, styles: Styles, spec: SheetSpec, last: int) -> None:
-    ws.autofilter(0, 0, max(last, 1), len(spec.columns) - 1)
-    light_rules(ws, styles, spec, last)
-
-
-def _write_data_sheet(ws, styles: Styles, spec: SheetSpec, rows: Sequence[Sequence[Any]]) -> int:
-    _start_data_sheet(ws, styles, spec)
-    last = _write_rows(ws, styles, spec, rows, 0)
-    _end_data_sheet(ws, styles, spec, last)
-    return last
-
-
-def _write_plain(ws, styles: Styles, headers: Sequence[str], widths: Sequence[float],
-                 rows: Iterable[Sequence[Any]]) -> int:
-    for index, width in enumerate(widths):
-        ws.set_column(index, index, width)
-    write_header(ws, styles, headers)
-    ws.freeze_panes(1, 0)
-    _print_setup(ws)
-    number = 0
-    for number, row in enumerate(rows, start=1):
-        for column, value in enumerate(row):
-            write_value(ws, styles, number, column, value)
-    ws.autofilter(0, 0, max(number, 1), len(headers) - 1)
-    return number
 
 
 def _finding_rows(findings: list[tuple[str | None, Finding]]) -> Iterable[list[Any]]:
@@ -293,5 +227,12 @@ def _finding_rows(findings: list[tuple[str | None, Finding]]) -> Iterable[list[A
 
 
 def _write_deviations(ws, styles: Styles, model: GoalModel, rows: dict[str, list[list[Any]]]) -> int:
-    return _write_data_sheet(ws, styles, CONSOLIDATED_DEVIATIONS, deviation_rows(model, rows))
+    return write_data_sheet(ws, styles, CONSOLIDATED_DEVIATIONS, deviation_rows(model, rows))
+
+
+def absent_statuses(c: Consolidation) -> dict[str, str]:
+    """Committee of the model without a merged file → its status (`Saknas`, `Ej inläst`)."""
+    merged = set(c.merged)
+    return {s.committee_id: s.status for s in c.submissions
+            if s.committee_id in c.model.committee_ids and s.committee_id not in merged}
 

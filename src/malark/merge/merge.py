@@ -1,11 +1,14 @@
 """`malark merge`: validate every returned workbook, then consolidate them (SPEC 1, 4, 6).
 
 Order of work: every input is validated with the shared engine; two files for the same
-committee are refused (each gets an error naming both files); rows with an empty `Id` get
+committee are refused (S011 on each, saying which is newest); rows with an empty `Id` get
 the next free id (an info finding); any input with an error stops the merge before
 anything is written, unless `skip_invalid` (then the invalid inputs are listed as
 `Ej inläst`). The consolidated workbook is then written atomically
 (`malark.merge.consolidated`) and the rows written are checked against the rows read.
+With `previous` (the consolidation of the period before), a committee without a merged
+file keeps its last known goals, indicators and activities: they are written after the
+submitted rows, marked with the period they come from (`malark.merge.carry`).
 """
 
 from __future__ import annotations
@@ -25,15 +28,15 @@ from malark.core.contract import (
     Period,
 )
 from malark.core.errors import InputError, OutputError, os_reason
-from malark.core.findings import rule
 from malark.core.model import GoalModel
+from malark.generate.previous import PreviousWorkbook, read_previous
+from malark.merge.carry import carried_rows
 from malark.merge.consolidated import ConsolidatedWriter, Consolidation, SubmissionStatus
 from malark.merge.prepare import Prepared, Progress, prepare_each
 from malark.validate.submission import FileReport
+from malark.validate.validation import flag_duplicates
 
 __all__ = ["MergeResult", "merge_files"]
-
-DUPLICATE_COMMITTEE = "S011"
 
 
 @dataclass(slots=True)
@@ -50,7 +53,11 @@ class MergeResult:
     not_merged: list[str] = field(default_factory=list)
     """Files that were not merged (errors; only written with `skip_invalid`)."""
     row_counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    """Data sheet → {"input": rows read, "output": rows written}."""
+    """Data sheet → {"input": rows read, "output": rows written from the files,
+    "carried": rows carried from `previous`}."""
+    carried: dict[str, str] = field(default_factory=dict)
+    """Committee → the period its carried rows come from (`T1 2027`)."""
+    previous: Path | None = None
     period: Period | None = None
 
     @property
@@ -67,14 +74,16 @@ class MergeResult:
 
     def to_dict(self) -> dict[str, Any]:
         """SPEC 4's document (`malark_version`, `files`) plus the merge keys."""
+        from malark.core.text import display_path
         from malark.validate.render import json_document
 
         return json_document(
             self.reports,
-            output=str(self.output) if self.output else None,
+            output=display_path(self.output) if self.output else None,
             merged=self.merged,
             missing=self.missing,
             not_merged=self.not_merged,
+            carried=self.carried,
             row_counts={sheet: dict(c, match=c["input"] == c["output"])
                         for sheet, c in self.row_counts.items()},
         )
@@ -89,22 +98,28 @@ def merge_files(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    previous: Path | None = None,
+    force: bool = False,
 ) -> MergeResult:
-    """Validate `paths` with the shared engine and write the consolidation to `out`.
+    """Validate `paths` with the shared engine and write the consolidation to `out`
+    (an existing `out` only with `force`, and only an earlier consolidation). `previous`
+    is the consolidation of the period before: committees without a merged file keep
+    their rows from it.
 
     While files are still being validated (in worker processes), the data rows of valid
     files are already written to the temporary output in committee order; anything
     unexpected (an error, a duplicate, a file out of order) stops that, and the final
     decision is taken when every file is validated: abandon the temporary file, finish
     it, or write it again from the rows kept in memory."""
-    _check_replaceable(out)
+    _check_replaceable(out, force)
+    earlier = read_previous(previous, model, period) if previous is not None else None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         stream = _Stream(out, model, stop_on_error=not skip_invalid)
     except OSError as error:
         raise OutputError(_cannot_write(out, error)) from error
     try:
-        return _merge(paths, model, out, period, skip_invalid, progress, workers, stream)
+        return _merge(paths, model, out, period, skip_invalid, progress, workers, stream, earlier)
     except OSError as error:
         stream.writer.abandon()
         raise OutputError(_cannot_write(out, error)) from error
@@ -113,26 +128,28 @@ def merge_files(
         raise
 
 
-def _check_replaceable(out: Path) -> None:
-    """An existing workbook `out` is replaced only when it is an earlier consolidated
-    workbook: never a committee's returned workbook, the goal model or another workbook
-    named with -o by mistake (a file that is no workbook at all is replaced as before)."""
+def _check_replaceable(out: Path, force: bool) -> None:
+    """An existing `out` is replaced only with `force` (like `generate`), and then only
+    when it is an earlier consolidated workbook or no workbook at all: never a
+    committee's returned workbook, the goal model or another workbook named with -o by
+    mistake."""
     if not out.is_file():
         return
     from malark.xlsx.meta import MetaError, meta_from_rows
     from malark.xlsx.reader import read_workbook
 
     data = read_workbook(out)
-    if not data.readable:
-        return
     try:
         kind = meta_from_rows(data.rows[SHEET_META]).kind if SHEET_META in data.rows else None
     except MetaError:
         kind = None
-    if kind != "consolidated":
+    if data.readable and kind != "consolidated":
         raise OutputError(f"{out} finns redan och är ingen sammanställning från malark (till "
                           "exempel en nämnds arbetsbok eller målmodellen), så den skrivs inte "
-                          "över. Välj ett annat filnamn med -o.")
+                          "över, inte heller med --force. Välj ett annat filnamn med -o.")
+    if not force:
+        raise OutputError(f"{out} finns redan och skrivs inte över. Välj ett annat filnamn med "
+                          "-o, eller använd --force för att ersätta den tidigare sammanställningen.")
 
 
 def _cannot_write(out: Path, error: OSError) -> str:
@@ -143,7 +160,7 @@ def _cannot_write(out: Path, error: OSError) -> str:
 
 def _merge(paths: Sequence[Path], model: GoalModel, out: Path, period: Period | None,
            skip_invalid: bool, progress: Progress | None, workers: int | None,
-           stream: _Stream) -> MergeResult:
+           stream: _Stream, earlier: PreviousWorkbook | None) -> MergeResult:
     order = {c: i for i, c in enumerate(model.committee_ids)}
     queue = sorted(range(len(paths)), key=lambda i: (order.get(_guess(paths[i]), len(order)), i))
     prepared: dict[int, Prepared] = {}
@@ -154,8 +171,9 @@ def _merge(paths: Sequence[Path], model: GoalModel, out: Path, period: Period | 
         stream.offer(item)
     items = [prepared[i] for i in range(len(paths))]
     reports = [p.report for p in items]
-    _refuse_duplicates(reports)
-    result = MergeResult(reports=reports, output=None, period=period, missing=_missing(model, reports))
+    flag_duplicates(reports)
+    result = MergeResult(reports=reports, output=None, period=period, missing=_missing(model, reports),
+                         previous=earlier.path if earlier else None)
     mergeable = [p for p in items if p.report.ok and p.report.committee_id and p.rows]
     chosen = {id(p.report) for p in mergeable}
     result.not_merged = [r.file for r in reports if id(r) not in chosen]
@@ -175,14 +193,23 @@ def _merge(paths: Sequence[Path], model: GoalModel, out: Path, period: Period | 
             rows[sheet].extend(item.rows.get(sheet, ()))
             read[sheet] += item.read_rows.get(sheet, 0)
     result.merged = [p.report.committee_id for p in mergeable]
+    carried: dict[str, list[list[Any]]] = {}
+    if earlier is not None:
+        earlier.check_precedes(result.period, model)
+        absent = [c for c in model.committee_ids if c not in result.merged]
+        carried, result.carried = carried_rows(earlier, model, absent)
     consolidation = Consolidation(
-        model=model, period=result.period, rows=rows,
-        submissions=_statuses(model, reports, chosen),
+        model=model, period=result.period, rows=rows, carried=carried,
+        submissions=_statuses(model, reports, chosen, result.carried),
         findings=[(r.committee_id, f) for r in reports for f in r.findings],
         merged=result.merged, generated_at=_as_of(model, mergeable),
     )
     written = stream.complete(mergeable, consolidation)
-    result.row_counts = {s: {"input": read[s], "output": written[s]} for s in rows}
+    result.row_counts = {}
+    for sheet in rows:
+        count = len(carried.get(sheet, ()))
+        result.row_counts[sheet] = {"input": read[sheet], "output": written[sheet] - count,
+                                    "carried": count}
     result.output = out
     return result
 
@@ -239,23 +266,9 @@ class _Stream:
         for item in mergeable[len(self.streamed):]:
             for sheet, sheet_rows in item.rows.items():
                 self.writer.append(sheet, sheet_rows)
+        for sheet, sheet_rows in consolidation.carried.items():
+            self.writer.append(sheet, sheet_rows)
         return self.writer.finish(consolidation)
-
-
-def _refuse_duplicates(reports: list[FileReport]) -> None:
-    by_committee: dict[str, list[FileReport]] = {}
-    for report in reports:
-        if report.committee_id:
-            by_committee.setdefault(report.committee_id, []).append(report)
-    for committee, group in by_committee.items():
-        if len(group) < 2:
-            continue
-        files = [r.file for r in group]
-        for report in group:
-            others = ", ".join(f for f in files if f != report.file)
-            report.findings.append(rule(DUPLICATE_COMMITTEE).finding(
-                file=report.file, ref=committee, committee=committee, file_name=report.file,
-                others=others))
 
 
 def _common_period(reports: list[FileReport]) -> Period | None:
@@ -272,8 +285,8 @@ def _missing(model: GoalModel, reports: list[FileReport]) -> list[str]:
     return [c for c in model.committee_ids if c not in present]
 
 
-def _statuses(model: GoalModel, reports: list[FileReport],
-              merged_ids: set[int]) -> list[SubmissionStatus]:
+def _statuses(model: GoalModel, reports: list[FileReport], merged_ids: set[int],
+              carried: dict[str, str]) -> list[SubmissionStatus]:
     """One row per committee of the model (then any other files), in model order."""
     by_committee: dict[str | None, list[FileReport]] = {}
     for report in reports:
@@ -283,13 +296,15 @@ def _statuses(model: GoalModel, reports: list[FileReport],
     keys = [*model.committee_ids, *sorted(k for k in by_committee if k and k not in names), None]
     for committee in keys:
         group = by_committee.get(committee, [])
+        origin = carried.get(committee or "")
         if not group and committee is not None:
             rows.append(SubmissionStatus(committee, names.get(committee), None, None,
-                                         SUBMISSION_STATUS_MISSING))
+                                         SUBMISSION_STATUS_MISSING, carried_from=origin))
         for report in group:
             status = SUBMISSION_STATUS_READ if id(report) in merged_ids else SUBMISSION_STATUS_NOT_READ
             sha = report.submission.data.sha256 if report.submission else None
             rows.append(SubmissionStatus(committee, names.get(committee or ""), report.file, sha,
-                                         status, report.errors, report.warnings))
+                                         status, report.errors, report.warnings,
+                                         None if status == SUBMISSION_STATUS_READ else origin))
     return rows
 

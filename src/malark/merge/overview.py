@@ -1,53 +1,56 @@
-"""The `Översikt` sheet and the `Avvikelser` rows of the consolidated workbook.
+"""The `Översikt` sheet of the consolidated workbook, written top to bottom.
 
-Roll-up rule (one light per KF goal and committee, shown in the `Översikt` matrix):
-1. the worst `Bedömning` (Röd < Gul < Grön) among the committee's nämndmål under the KF
-   goal (`Ej bedömd` and empty assessments do not count);
-2. if none of them is assessed: the worst indicator light among the committee's
-   indicators on those nämndmål or directly on the KF goal;
-3. otherwise the cell is empty (nothing reported); `–` on grey when the KF goal is not
-   addressed to the committee and the committee reported nothing under it.
-
-Each row also shows the coordinating committee's own assessment of the KF goal (as it
-typed it, with a fill) and the worst light of the KF indicators; the KF indicators are
-listed with their outcome and light below the legend, and a per-committee summary of
-goal fulfilment (counts and shares of Grön/Gul/Röd/Ej bedömd of its nämndmål) with a
-stacked bar chart follows on the next printed page.
+1. One row per KF goal: its text, the coordinating committee's assessment (as typed, with
+   a fill), the worst light of the KF indicators, and per committee the rolled-up light
+   (`malark.merge.rollup.goal_lights`). A committee without a merged file shows its
+   status, `Saknas` or `Ej inläst`, never a blank that reads as "nothing assessed"; `–`
+   marks a KF goal not addressed to the committee.
+2. The KF goals the coordinating committee assessed Röd or Gul, with its `Analys` and
+   `Åtgärder`; the legend; the KF indicators with outcome and light.
+3. On the next printed page, a per-committee summary of goal fulfilment (counts and shares
+   of Grön/Gul/Röd/Ej bedömd of its nämndmål) with a stacked bar chart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from malark.core.contract import (
     COMMITTEE_INDIKATORER,
     COMMITTEE_KF_MAL,
-    COMMITTEE_NAMNDMAL,
-    CONSOLIDATED_DATA_SHEETS,
-    LIGHT_CODES,
-    LIGHT_RED,
     MODEL_KF_INDIKATORER,
     OVERVIEW_COORDINATOR_ASSESSMENT,
     OVERVIEW_SUMMARY_HEADERS,
-    Assessment,
+    SUBMISSION_STATUS_MISSING,
+    SUBMISSION_STATUS_NOT_READ,
+    TREND_COLUMN,
     Period,
 )
 from malark.core.model import GoalModel, KfGoal
+from malark.merge.history import trend_rules
+from malark.merge.rollup import (
+    NOT_ADDRESSED,
+    assessment_code,
+    coordinator_reports,
+    goal_lights,
+    kf_indicator_rows,
+    kf_row_value,
+    summary_rows,
+    worst,
+)
 from malark.merge.style import (
-    LINE_HEIGHT,
     Styles,
     assessment_fill_rules,
+    header_height,
     icon_rule,
-    text_lines,
+    row_height,
+    wrapped_lines,
     write_header,
     write_value,
 )
 
-__all__ = ["NOT_ADDRESSED", "deviation_rows", "goal_lights", "write_overview"]
+__all__ = ["NOT_ADDRESSED", "write_overview"]
 
-NOT_ADDRESSED = "–"
-_SPECS = {s.name: s for s in CONSOLIDATED_DATA_SHEETS}
 TITLE = "Målstyrning {kommun} kommun {year} – {period}"
 SUBTITLE = "{merged} av {total} nämnder inlästa. Vision: {vision}"
 LEGEND_TITLE = "Teckenförklaring"
@@ -57,153 +60,87 @@ LEGEND = (
     (1, "Röd – stor avvikelse, åtgärder krävs"),
     (None, "Tomt – inget bedömt eller rapporterat"),
     (NOT_ADDRESSED, "KF-målet är inte adresserat till nämnden"),
+    (SUBMISSION_STATUS_MISSING, "Nämnden har inte lämnat in någon fil för perioden"),
+    (SUBMISSION_STATUS_NOT_READ, "Nämndens fil hade fel och lästes inte in (se Inlämningar)"),
 )
 RULE_TEXT = ("Nämndens ljus: sämsta bedömningen av nämndens nämndmål under KF-målet; finns "
              "ingen bedömning används sämsta trafikljuset för nämndens indikatorer.")
+ACTIONS_TITLE = "KF-mål med avvikelse: samordnande nämndens analys och åtgärder"
+NO_DEVIATIONS = "Ingen samordnande nämnd har bedömt sitt KF-mål som Rött eller Gult."
 SUMMARY_TITLE = "Måluppfyllelse per nämnd (nämndmålens bedömning)"
 CHART_COLOURS = ("#63BE7B", "#FFD966", "#F8696B", "#BFBFBF")
-MATRIX_WIDTHS = (8, 12, 60, 12, 14, 11)
-COMMITTEE_WIDTH = 7
-
-
-def _index(sheet: str, field: str) -> int:
-    return _SPECS[sheet].index(field)
-
-
-def assessment_code(value: Any) -> int | None:
-    """3/2/1 for Grön/Gul/Röd typed in a cell; None for anything else."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return LIGHT_CODES.get(Assessment(value.strip()))
-    except ValueError:
-        return None
-
-
-def _worst(codes: list[int]) -> int | None:
-    return min(codes) if codes else None
-
-
-def goal_lights(model: GoalModel,
-                rows: dict[str, list[list[Any]]]) -> dict[tuple[str, str], int | str | None]:
-    """(KF goal id, committee id) → the rolled-up light, `NOT_ADDRESSED`, or None."""
-    goals, indicators = COMMITTEE_NAMNDMAL.name, COMMITTEE_INDIKATORER.name
-    c, g_id, g_kf, g_as = 0, _index(goals, "id"), _index(goals, "kf_goal_id"), _index(goals, "assessment")
-    kf_of: dict[tuple[str, str], str] = {}
-    assessed: dict[tuple[str, str], list[int]] = {}
-    reported: set[tuple[str, str]] = set()
-    for row in rows[goals]:
-        kf = str(row[g_kf]).strip() if row[g_kf] is not None else ""
-        if row[g_id] is not None:
-            kf_of[(row[c], str(row[g_id]).strip())] = kf
-        reported.add((kf, row[c]))
-        code = assessment_code(row[g_as])
-        if code is not None:
-            assessed.setdefault((kf, row[c]), []).append(code)
-    lit: dict[tuple[str, str], list[int]] = {}
-    i_goal, i_light = _index(indicators, "goal_id"), _index(indicators, "light")
-    for row in rows[indicators]:
-        goal = str(row[i_goal]).strip() if row[i_goal] is not None else ""
-        kf = kf_of.get((row[c], goal), goal)
-        reported.add((kf, row[c]))
-        if isinstance(row[i_light], int):
-            lit.setdefault((kf, row[c]), []).append(row[i_light])
-    result: dict[tuple[str, str], int | str | None] = {}
-    for goal in model.kf_goals:
-        for committee in model.committee_ids:
-            key = (goal.id, committee)
-            if committee not in goal.addressed and key not in reported:
-                result[key] = NOT_ADDRESSED
-            else:
-                result[key] = _worst(assessed.get(key, [])) or _worst(lit.get(key, []))
-    return result
-
-
-def _coordinator_assessments(model: GoalModel, rows: dict[str, list[list[Any]]]) -> dict[str, Any]:
-    sheet = COMMITTEE_KF_MAL.name
-    k_id, k_as = _index(sheet, "id"), _index(sheet, "assessment")
-    coordinator = {g.id: g.coordinator for g in model.kf_goals}
-    return {row[k_id]: row[k_as] for row in rows[sheet]
-            if row[k_id] in coordinator and row[0] == coordinator[row[k_id]]}
-
-
-def _kf_indicator_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> list[list[Any]]:
-    """Id, Mål, Indikator, Enhet, Utgångsvärde, Målvärde, Utfall, Trafikljus per KF indicator;
-    outcome and light from the coordinating committee's row (else any committee's)."""
-    sheet = COMMITTEE_INDIKATORER.name
-    r_id, r_out, r_light = (_index(sheet, f) for f in ("id", "outcome", "light"))
-    coordinator = {g.id: g.coordinator for g in model.kf_goals}
-    owner = {i.id: coordinator.get(i.goal_id) for i in model.kf_indicators}
-    reported: dict[str, list[Any]] = {}
-    for row in rows[sheet]:
-        if row[r_id] in owner and (row[r_id] not in reported or row[0] == owner[row[r_id]]):
-            reported[row[r_id]] = row
-    result = []
-    for ind in model.kf_indicators:
-        row = reported.get(ind.id)
-        outcome, light = (row[r_out], row[r_light]) if row else (None, None)
-        result.append([ind.id, ind.goal_id, ind.name, ind.unit, ind.baseline, ind.target, outcome, light])
-    return result
-
-
-def _goal_row(goal: KfGoal, model: GoalModel, lights, assessments, kf_rows) -> list[Any]:
-    kf_lights = [r[7] for r in kf_rows if r[1] == goal.id and isinstance(r[7], int)]
-    return [goal.id, goal.perspective.value, goal.text, goal.coordinator,
-            assessments.get(goal.id), _worst(kf_lights),
-            *(lights[(goal.id, c)] for c in model.committee_ids)]
-
-
-def _summary_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> list[list[Any]]:
-    sheet = COMMITTEE_NAMNDMAL.name
-    g_as = _index(sheet, "assessment")
-    counts = {c: [0, 0, 0, 0] for c in model.committee_ids}
-    slot = {3: 0, 2: 1, LIGHT_RED: 2}
-    for row in rows[sheet]:
-        if row[0] in counts:
-            counts[row[0]][slot.get(assessment_code(row[g_as]), 3)] += 1
-    result = []
-    for committee in model.committees:
-        n = counts[committee.id]
-        total = sum(n)
-        shares = [x / total if total else None for x in n]
-        result.append([committee.id, total, committee.name, *n, *shares])
-    return result
+MATRIX_WIDTHS = (8, 12, 60, 13, 14, 12)
+COMMITTEE_WIDTH = 9
+_KF = COMMITTEE_KF_MAL
 
 
 def write_overview(ws, styles: Styles, model: GoalModel, period: Period,
-                   rows: dict[str, list[list[Any]]], merged: list[str]) -> None:
-    """Write the whole `Översikt` sheet, top to bottom (constant_memory order)."""
+                   rows: dict[str, list[list[Any]]], merged: list[str],
+                   absent: dict[str, str] | None = None) -> None:
+    """Write the whole `Översikt` sheet, top to bottom (constant_memory order). `absent`:
+    committee without a merged file → its status (`Saknas`, `Ej inläst`)."""
+    absent = absent or {}
     committees = model.committee_ids
     last_col = len(MATRIX_WIDTHS) + len(committees) - 1
-    for index, width in enumerate(MATRIX_WIDTHS):
-        ws.set_column(index, index, width, styles.wrap_middle if index == 2 else styles.middle)
-    ws.set_column(len(MATRIX_WIDTHS), last_col, COMMITTEE_WIDTH, styles.centre)
+    widths = [*MATRIX_WIDTHS, *(COMMITTEE_WIDTH for _ in committees)]
+    for index, width in enumerate(widths):
+        ws.set_column(index, index, width)
     ws.write_string(0, 0, TITLE.format(kommun=model.municipality, year=model.budget_year,
                                        period=period.value), styles.title)
-    ws.set_row(3, LINE_HEIGHT * 3)
     ws.write_string(1, 0, SUBTITLE.format(merged=len(merged), total=len(committees),
                                           vision=model.vision), styles.subtitle)
-    kf = COMMITTEE_KF_MAL
-    write_header(ws, styles, [kf.column("id").header, kf.column("perspective").header,
-                              kf.column("text").header, kf.column("coordinator").header,
-                              OVERVIEW_COORDINATOR_ASSESSMENT, MODEL_KF_INDIKATORER.name, *committees], row=3)
+    headers = [_KF.column("id").header, _KF.column("perspective").header, _KF.column("text").header,
+               _KF.column("coordinator").header, OVERVIEW_COORDINATOR_ASSESSMENT,
+               MODEL_KF_INDIKATORER.name, *committees]
+    ws.set_row(3, header_height(headers, widths))
+    write_header(ws, styles, headers, row=3)
     ws.freeze_panes(4, 3)
     lights = goal_lights(model, rows)
-    assessments = _coordinator_assessments(model, rows)
-    kf_rows = _kf_indicator_rows(model, rows)
+    reports = coordinator_reports(model, rows)
+    kf_rows = kf_indicator_rows(model, rows)
     r = 4
     for goal in model.kf_goals:
-        ws.set_row(r, LINE_HEIGHT * text_lines(goal.text, MATRIX_WIDTHS[2]))
-        for column, value in enumerate(_goal_row(goal, model, lights, assessments, kf_rows)):
-            fmt = styles.not_addressed if value == NOT_ADDRESSED else None
+        ws.set_row(r, row_height(wrapped_lines(goal.text, MATRIX_WIDTHS[2])))
+        for column, (value, fmt) in enumerate(_goal_cells(goal, model, styles, lights, reports,
+                                                          kf_rows, absent)):
             write_value(ws, styles, r, column, value, fmt)
         r += 1
     assessment_fill_rules(ws, styles, 4, r - 1, 4)
-    icon_rule(ws, 4, r - 1, 5, last_col, icons_only=True)
+    icon_rule(ws, 4, r - 1, 5, last_col)
+    r = _write_kf_actions(ws, styles, r + 1, model, reports, last_col)
     r = _write_legend(ws, styles, r + 1)
-    r = _write_kf_indicators(ws, styles, r + 1, kf_rows)
-    _write_summary(ws, styles, r + 1, _summary_rows(model, rows))
-    _page_setup(ws, r + 1, last_col)
+    r = _write_kf_indicators(ws, styles, r + 1, kf_rows, model, absent)
+    _write_summary(ws, styles, r + 1, summary_rows(model, rows), absent, last_col)
+    _page_setup(ws, r + 1)
+
+
+def _goal_cells(goal: KfGoal, model: GoalModel, styles: Styles, lights, reports, kf_rows,
+                absent: dict[str, str]) -> list[tuple[Any, Any]]:
+    """(value, format) of each cell of a KF goal's row."""
+    cells: list[tuple[Any, Any]] = [(goal.id, styles.text), (goal.perspective.value, styles.text),
+                                    (goal.text, styles.text), (goal.coordinator, styles.text)]
+    if goal.coordinator in absent:
+        status = absent[goal.coordinator]
+        cells += [(status, styles.absent), (status, styles.absent)]
+    else:
+        kf_lights = [r[7] for r in kf_rows if r[1] == goal.id and isinstance(r[7], int)]
+        cells += [(kf_row_value(reports.get(goal.id), "assessment"), styles.centre),
+                  (worst(kf_lights), styles.light)]
+    for committee in model.committee_ids:
+        light = lights[(goal.id, committee)]
+        if light == NOT_ADDRESSED:
+            cells.append((light, styles.not_addressed))
+        elif committee in absent:
+            cells.append((absent[committee], styles.absent))
+        else:
+            cells.append((light, styles.light))
+    return cells
+
+
+def _legend_format(styles: Styles, code: Any):
+    if code == NOT_ADDRESSED:
+        return styles.not_addressed
+    return styles.absent if isinstance(code, str) else styles.light
 
 
 def _write_legend(ws, styles: Styles, r: int) -> int:
@@ -211,38 +148,86 @@ def _write_legend(ws, styles: Styles, r: int) -> int:
     first = r + 1
     for code, text in LEGEND:
         r += 1
-        write_value(ws, styles, r, 0, code, styles.not_addressed if code == NOT_ADDRESSED else None)
-        ws.write_string(r, 2, text)
-    icon_rule(ws, first, r, 0, icons_only=True)
+        if isinstance(code, str) and len(code) > MATRIX_WIDTHS[0]:
+            ws.merge_range(r, 0, r, 1, code, _legend_format(styles, code))
+        else:
+            write_value(ws, styles, r, 0, code, _legend_format(styles, code))
+        ws.write_string(r, 2, text, styles.wrap)
+    icon_rule(ws, first, r, 0)
     r += 1
-    ws.set_row(r, LINE_HEIGHT * text_lines(RULE_TEXT, MATRIX_WIDTHS[2]))
+    ws.set_row(r, row_height(wrapped_lines(RULE_TEXT, MATRIX_WIDTHS[2])))
     ws.write_string(r, 2, RULE_TEXT, styles.wrap)
     return r + 1
 
 
-def _write_kf_indicators(ws, styles: Styles, r: int, kf_rows: list[list[Any]]) -> int:
+def _write_kf_indicators(ws, styles: Styles, r: int, kf_rows: list[list[Any]], model: GoalModel,
+                         absent: dict[str, str]) -> int:
     ws.write_string(r, 0, MODEL_KF_INDIKATORER.name, styles.section)
-    ws.set_row(r + 1, LINE_HEIGHT * 2)
     spec = COMMITTEE_INDIKATORER
-    write_header(ws, styles, [spec.column(f).header for f in (
-        "id", "goal_id", "name", "unit", "baseline", "target", "outcome", "light")], row=r + 1)
+    headers = [*(spec.column(f).header for f in (
+        "id", "goal_id", "name", "unit", "baseline", "target", "outcome", "light")),
+        TREND_COLUMN.header]
+    ws.set_row(r + 1, header_height(headers, [*MATRIX_WIDTHS, *(COMMITTEE_WIDTH for _ in range(3))]))
+    write_header(ws, styles, headers, row=r + 1)
+    coordinator = {g.id: g.coordinator for g in model.kf_goals}
     first = r + 2
     for offset, row in enumerate(kf_rows):
-        ws.set_row(first + offset, LINE_HEIGHT * text_lines(row[2], MATRIX_WIDTHS[2]))
+        ws.set_row(first + offset, row_height(wrapped_lines(row[2], MATRIX_WIDTHS[2])))
+        status = absent.get(coordinator.get(row[1], ""))
         for column, value in enumerate(row):
-            write_value(ws, styles, first + offset, column, value)
+            fmt = styles.light if column == 7 else styles.centre if column == 8 else styles.text
+            if status and column == 6 and value is None:
+                value, fmt = status, styles.absent
+            write_value(ws, styles, first + offset, column, value, fmt)
     icon_rule(ws, first, first + len(kf_rows) - 1, 7)
+    trend_rules(ws, first, first + len(kf_rows) - 1, 8, styles.workbook)
     return first + len(kf_rows)
 
 
-def _write_summary(ws, styles: Styles, r: int, summary: list[list[Any]]) -> None:
+def _write_kf_actions(ws, styles: Styles, r: int, model: GoalModel, reports: dict[str, list[Any]],
+                      last_col: int) -> int:
+    """KF goals their coordinator assessed Röd or Gul: Id, Bedömning, Analys, Åtgärder
+    (the actions span the rest of the matrix's width)."""
+    ws.write_string(r, 0, ACTIONS_TITLE, styles.section)
+    deviating = [(g, reports[g.id]) for g in model.kf_goals if g.id in reports
+                 and (assessment_code(kf_row_value(reports[g.id], "assessment")) or 3) < 3]
+    if not deviating:
+        ws.write_string(r + 1, 0, NO_DEVIATIONS, styles.subtitle)
+        return r + 2
+    headers = [_KF.column(f).header for f in ("id", "assessment", "analysis", "actions")]
+    for column, header in enumerate(headers[:3]):
+        ws.write_string(r + 1, column, header, styles.header)
+    ws.merge_range(r + 1, 3, r + 1, last_col, headers[3], styles.header)
+    actions_width = sum([*MATRIX_WIDTHS[3:], *(COMMITTEE_WIDTH for _ in range(last_col - 5))])
+    first = r + 2
+    for offset, (goal, row) in enumerate(deviating):
+        number = first + offset
+        analysis, actions = kf_row_value(row, "analysis"), kf_row_value(row, "actions")
+        ws.set_row(number, row_height(max(wrapped_lines(analysis, MATRIX_WIDTHS[2]),
+                                          wrapped_lines(actions, actions_width))))
+        write_value(ws, styles, number, 0, goal.id, styles.text)
+        write_value(ws, styles, number, 1, kf_row_value(row, "assessment"), styles.centre)
+        write_value(ws, styles, number, 2, analysis, styles.text)
+        ws.merge_range(number, 3, number, last_col, actions, styles.text)
+    assessment_fill_rules(ws, styles, first, first + len(deviating) - 1, 1)
+    return first + len(deviating)
+
+
+def _write_summary(ws, styles: Styles, r: int, summary: list[list[Any]], absent: dict[str, str],
+                   last_col: int) -> None:
     ws.write_string(r, 0, SUMMARY_TITLE, styles.section)
-    ws.set_row(r + 1, LINE_HEIGHT * 2)
+    widths = [*MATRIX_WIDTHS, *(COMMITTEE_WIDTH for _ in range(len(OVERVIEW_SUMMARY_HEADERS)))]
+    ws.set_row(r + 1, header_height(OVERVIEW_SUMMARY_HEADERS, widths[:len(OVERVIEW_SUMMARY_HEADERS)]))
     write_header(ws, styles, OVERVIEW_SUMMARY_HEADERS, row=r + 1)
     first = r + 2
     for offset, row in enumerate(summary):
+        status = absent.get(row[0])
         for column, value in enumerate(row):
-            fmt = styles.percent if column >= 7 else styles.centre if column != 2 else None
+            fmt = styles.percent if column >= 7 else styles.text if column == 2 else styles.centre
+            if status and column == 1:
+                value, fmt = status, styles.absent
+            elif status and column > 2:
+                value = None
             write_value(ws, styles, first + offset, column, value, fmt)
     last = first + len(summary) - 1
     if not summary:
@@ -261,33 +246,13 @@ def _write_summary(ws, styles: Styles, r: int, summary: list[list[Any]]) -> None
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 860, "height": 90 + 22 * len(summary)})
     ws.insert_chart(last + 2, 0, chart)
+    chart_rows = -(-(90 + 22 * len(summary)) // 20)  # the chart's height in default rows
+    ws.print_area(0, 0, last + 2 + chart_rows, max(last_col, len(OVERVIEW_SUMMARY_HEADERS) - 1))
 
 
-def _page_setup(ws, summary_row: int, last_col: int) -> None:
+def _page_setup(ws, summary_row: int) -> None:
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.set_h_pagebreaks([summary_row])
-
-
-def deviation_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> Iterator[list[Any]]:
-    """Every Röd and Gul goal: KF goals as assessed by their coordinator and nämndmål;
-    Röd first, then committee order of the model, KF goals before nämndmål, sheet order."""
-    order = {c: i for i, c in enumerate(model.committee_ids)}
-    found: list[tuple[tuple[int, int, int, int], list[Any]]] = []
-    kf, goals = COMMITTEE_KF_MAL.name, COMMITTEE_NAMNDMAL.name
-    k = [_index(kf, f) for f in ("id", "text", "assessment", "analysis")]
-    for n, row in enumerate(rows[kf]):
-        code = assessment_code(row[k[2]])
-        if code is not None and code < 3:
-            found.append(((code, order.get(row[0], len(order)), 0, n),
-                          [row[0], kf, row[k[0]], row[k[0]], row[k[1]], row[k[2]], row[k[3]], None]))
-    g = [_index(goals, f) for f in ("id", "kf_goal_id", "text", "assessment", "analysis", "actions")]
-    for n, row in enumerate(rows[goals]):
-        code = assessment_code(row[g[3]])
-        if code is not None and code < 3:
-            found.append(((code, order.get(row[0], len(order)), 1, n),
-                          [row[0], goals, *(row[i] for i in g)]))
-    for _key, row in sorted(found, key=lambda item: item[0]):
-        yield row

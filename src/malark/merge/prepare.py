@@ -2,36 +2,49 @@
 next free id, and turn the data rows into consolidated rows (`Nämnd` + SPEC 3 columns).
 
 A file's work is independent of the others, so with many files it runs in worker
-processes (one file at a time each: bounded memory) and only the small result travels
-back: the file's findings and metadata, and its rows as plain values.
+processes (`malark.merge.workers`: one file at a time each, bounded memory, dying with the
+parent) and only the small result travels back: the file's findings and metadata, and its
+rows as plain values. A worker that dies on a file (a crash in a parser, memory exhausted)
+or overruns its time gives that file an S009 finding, and the other files go on.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from malark.core.contract import COMMITTEE_DATA_SHEETS, COMMITTEE_INDIKATORER, Direction, Period
+from malark.core.contract import (
+    COMMITTEE_DATA_SHEETS,
+    COMMITTEE_INDIKATORER,
+    CONSOLIDATED_DATA_SHEETS,
+    TREND_COLUMN,
+    Direction,
+    Kind,
+    Period,
+)
 from malark.core.findings import rule
+from malark.core.history import History
 from malark.core.lights import indicator_light
 from malark.core.model import GoalModel
 from malark.core.swedish import number_from_cell
-from malark.merge.ids import AssignedId, assign_ids, is_data_row
+from malark.core.text import display_path
+from malark.merge.history import indicator_trend
+from malark.merge.workers import DEFAULT_TIMEOUT, UNREADABLE, internal_error, run_isolated
+from malark.validate.checks.values import typed_value
+from malark.validate.ids import AssignedId, assign_ids, is_data_row
 from malark.validate.submission import FileReport, Submission
 from malark.validate.validation import validate_workbook_data
 from malark.xlsx.reader import read_workbook
 from malark.xlsx.workbook import WorkbookData
 
-__all__ = ["Prepared", "committee_rows", "prepare_each", "prepare_file"]
+__all__ = ["Prepared", "committee_rows", "crashed_file", "prepare_each", "prepare_file"]
 
 ID_ASSIGNED = "K005"
 ID_ASSIGNED_TEXT = "Sammanställningen gav raden id {id}; nästa period behåller det."
+_RESAVE = "Öppna filen i Excel, spara den som Excel-arbetsbok (.xlsx) och skicka den igen."
 PARALLEL_MIN_FILES = 8
 """Below this many files the work stays in this process (starting workers costs more)."""
 
@@ -85,31 +98,53 @@ def _replace_id_findings(report: FileReport, assigned: list[AssignedId]) -> None
 
 def committee_rows(submission: Submission, assigned: list[AssignedId],
                    model: GoalModel) -> dict[str, list[list[Any]]]:
-    """The submission's data rows in consolidated column order (`Nämnd` first), values as
-    read; an empty Id gets its assigned id; `Trafikljus` is the light code (SPEC 5)."""
+    """The submission's data rows in consolidated column order (`Nämnd` first). Values as
+    read, except that a number, year or date typed as text is written as the value D011
+    reported (`typed_value`; the committee's own file is untouched) and a dropdown value
+    or id without surrounding spaces; an empty Id gets its assigned id; `Trafikljus` is
+    the light code (SPEC 5); an `Indikatorer` row has its trend against the history's
+    previous year (SPEC 9); `Från period` stays empty (the row is this period's)."""
     committee = submission.committee_id
     new_ids = {(a.sheet, a.row): a.new_id for a in assigned}
     result: dict[str, list[list[Any]]] = {}
-    for spec in COMMITTEE_DATA_SHEETS:
+    for spec, consolidated in zip(COMMITTEE_DATA_SHEETS, CONSOLIDATED_DATA_SHEETS, strict=True):
         table = submission.tables.get(spec.name)
-        fields = [c.field for c in spec.columns]
+        kinds = [(c.field, c.kind if c.kind in _TYPED else None) for c in spec.columns]
+        after = [None] * (len(consolidated.columns) - len(spec.columns) - 1)  # Trend, Från period
         id_at = 1 + spec.index("id")
         sheet_rows: list[list[Any]] = []
         for row in table.rows if table else ():
             if not is_data_row(row):
                 continue
             cells = row.cells
-            values = [committee, *(cells[f].value if f in cells else None for f in fields)]
+            values = [committee, *(_typed(cells[f].value, kind) if f in cells else None
+                                   for f, kind in kinds), *after]
             new_id = new_ids.get((spec.name, row.number))
             if new_id is not None:
                 values[id_at] = new_id
             sheet_rows.append(values)
         result[spec.name] = sheet_rows
     light = 1 + COMMITTEE_INDIKATORER.index("light")
-    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("baseline", "target", "outcome", "direction")}
+    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("id", "baseline", "target", "outcome", "direction")}
+    history = History(model.indicator_values)
     for values in result[COMMITTEE_INDIKATORER.name]:
         values[light] = _light(values, at, model.settings.yellow_threshold)
+        values[_TREND_AT] = indicator_trend(history, model.budget_year, values[at["id"]],
+                                            values[at["outcome"]], values[at["direction"]])
     return result
+
+
+_TREND_AT = next(s for s in CONSOLIDATED_DATA_SHEETS
+                 if s.name == COMMITTEE_INDIKATORER.name).index(TREND_COLUMN.field)
+_TYPED = frozenset({Kind.NUMBER, Kind.YEAR, Kind.DATE, Kind.CHOICE, Kind.ID, Kind.GOAL_REF})
+"""Kinds whose text `typed_value` may change; other columns are written as read."""
+
+
+def _typed(value: Any, kind: Kind | None) -> Any:
+    """`typed_value` where it can change something: text, or a bare number in a date column."""
+    if kind is None or not (type(value) is str or (kind is Kind.DATE and type(value) is float)):
+        return value
+    return typed_value(value, kind)
 
 
 def _light(values: list[Any], at: dict[str, int], threshold: float) -> int | None:
@@ -122,46 +157,36 @@ def _light(values: list[Any], at: dict[str, int], threshold: float) -> int | Non
                            number_from_cell(values[at["outcome"]]), direction, threshold)
 
 
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+def crashed_file(path: Path, code: str, reason: str) -> Prepared:
+    """The result for a file whose worker died or overran (S009) or met an unexpected
+    error (S001): not merged, the other files go on."""
+    name = display_path(path)
+    finding = rule(code).finding(file=name, reason=reason, what_to_do=_RESAVE)
+    return Prepared(report=FileReport(file=name, findings=[finding], submission=None))
+
+
+def _prepare_guarded(path: Path, model: GoalModel, period: Period | None) -> Prepared:
+    """`prepare_file` in this process: an unexpected error stops this file only."""
+    try:
+        return prepare_file(path, model, period)
+    except Exception as error:  # noqa: BLE001 - one file must never stop the merge
+        return crashed_file(path, UNREADABLE, internal_error(error))
 
 
 def prepare_each(paths: Sequence[Path], *, model: GoalModel, period: Period | None,
-                 progress: Progress | None = None, workers: int | None = None) -> Iterator[Prepared]:
-    """`prepare_file` for every path, yielded in order as each is ready; in worker
-    processes when there are many files."""
+                 progress: Progress | None = None, workers: int | None = None,
+                 timeout: float = DEFAULT_TIMEOUT) -> Iterator[Prepared]:
+    """`prepare_file` for every path, yielded in order as each is ready; in isolated
+    worker processes when there are many files."""
     total = len(paths)
     count = workers if workers is not None else min(os.cpu_count() or 1, total)
-    pool = _pool(count) if count > 1 and total >= PARALLEL_MIN_FILES else None
-    if pool is None:
-        for done, path in enumerate(paths, start=1):
-            prepared = prepare_file(path, model, period)
-            if progress is not None:
-                progress(done, total, path)
-            yield prepared
-        return
-    try:
-        mapped = pool.map(prepare_file, paths, [model] * total, [period] * total, chunksize=1)
-        for done, (path, prepared) in enumerate(zip(paths, mapped, strict=True), start=1):
-            if progress is not None:
-                progress(done, total, path)
-            yield prepared
-    except BaseException:  # Ctrl-C or a failure: drop the queued files, do not wait for them
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-def _pool(count: int) -> ProcessPoolExecutor | None:
-    """Worker processes, or None where the platform cannot start them (then the files are
-    prepared one by one in this process: slower, same result)."""
-    try:
-        return ProcessPoolExecutor(max_workers=count, mp_context=_context(), initializer=_quiet_worker)
-    except (OSError, ImportError, NotImplementedError, ValueError):
-        return None
-
-
-def _quiet_worker() -> None:
-    """Ctrl-C is the main process's to handle; a worker prints no traceback for it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if count > 1 and total >= PARALLEL_MIN_FILES:
+        results = run_isolated(prepare_file, [(p,) for p in paths], common=(model, period),
+                               workers=count, timeout=timeout,
+                               crashed=lambda index, *why: crashed_file(paths[index], *why))
+    else:
+        results = (_prepare_guarded(path, model, period) for path in paths)
+    for done, (path, prepared) in enumerate(zip(paths, results, strict=True), start=1):
+        if progress is not None:
+            progress(done, total, path)
+        yield prepared

@@ -1,28 +1,45 @@
-"""Formats, typed cell writing and the light rules for workbooks written with xlsxwriter.
+"""Formats, typed cell writing, row heights and the light rules for workbooks written with
+xlsxwriter. Shared by the consolidated workbook's sheets (`malark.merge.consolidated`,
+`malark.merge.overview`).
 
-Shared by the consolidated workbook's sheets (`malark.merge.consolidated`, `malark.merge.overview`).
+Every table cell is top-aligned with a thin grey border, text wraps, and a row is as tall
+as its longest text needs (`wrapped_lines`): neither Excel nor LibreOffice grows a row for
+wrapped text that xlsxwriter wrote, so the height is estimated here, generously.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from malark.core.contract import LIGHT_GREEN, LIGHT_YELLOW, Assessment, SheetSpec, column_letter
+from malark.core.contract import (
+    LIGHT_GREEN,
+    LIGHT_YELLOW,
+    Assessment,
+    Column,
+    Kind,
+    SheetSpec,
+    column_letter,
+)
+from malark.xlsx.sheet_layout import BOLD_CHARS_PER_WIDTH, chars_on_a_line, wrapped_lines
 
-__all__ = ["ICON_SET", "LINE_HEIGHT", "Styles", "assessment_fill_rules", "icon_rule",
-           "chars_per_line", "light_rules", "text_lines", "write_header", "write_value"]
+__all__ = ["ICON_SET", "LINE_HEIGHT", "Styles", "assessment_fill_rules", "chars_on_a_line",
+           "column_width", "header_height", "icon_rule", "light_rules", "row_height", "value_writer",
+           "wrapped_lines", "write_header", "write_value"]
 
 ICON_SET = {
     "type": "icon_set",
     "icon_style": "3_traffic_lights",
+    "icons_only": True,
     "icons": [
         {"criteria": ">=", "type": "number", "value": LIGHT_GREEN},
         {"criteria": ">=", "type": "number", "value": LIGHT_YELLOW},
     ],
 }
-"""Code 3 → green, 2 → yellow, 1 → red; empty and text cells show no icon."""
+"""Code 3 → green, 2 → yellow, 1 → red, the icon alone (the code stays the cell's value,
+for sorting and filtering); empty and text cells show no icon."""
 
 FILLS = {
     Assessment.GRON: ("#C6EFCE", "#006100"),
@@ -30,6 +47,8 @@ FILLS = {
     Assessment.ROD: ("#FFC7CE", "#9C0006"),
     Assessment.EJ_BEDOMD: ("#E7E6E6", "#3A3A3A"),
 }
+_GRID = {"border": 1, "border_color": "#BFBFBF"}
+_BODY = {**_GRID, "valign": "top", "text_wrap": True}
 
 
 class Styles:
@@ -38,22 +57,45 @@ class Styles:
     def __init__(self, workbook) -> None:
         self.workbook = workbook
         add = workbook.add_format
-        self.header = add({"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "text_wrap": True,
+        self.header = add({**_GRID, "bold": True, "bg_color": "#DDEBF7", "text_wrap": True,
                            "valign": "top"})
         self.title = add({"bold": True, "font_size": 16})
         self.subtitle = add({"italic": True, "font_color": "#404040"})
         self.section = add({"bold": True, "font_size": 12})
-        self.wrap = add({"text_wrap": True, "valign": "top"})
-        self.date = add({"num_format": "yyyy-mm-dd"})
-        self.datetime = add({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        self.time = add({"num_format": "hh:mm:ss"})
-        self.percent = add({"num_format": "0%", "align": "center"})
-        self.not_addressed = add({"bg_color": "#D9D9D9", "font_color": "#595959", "align": "center",
-                                 "valign": "vcenter"})
-        self.centre = add({"align": "center", "valign": "vcenter"})
-        self.middle = add({"valign": "vcenter"})
-        self.wrap_middle = add({"text_wrap": True, "valign": "vcenter"})
+        self.wrap = add({"valign": "top", "text_wrap": True})
+        """Wrapped text outside a table (a legend, an explanation)."""
+        self.text = add(_BODY)
+        self.centre = add({**_BODY, "align": "center"})
+        self.light = add({**_BODY, "align": "center", "valign": "vcenter"})
+        """A light code: the icon alone, in the middle of the cell (LibreOffice draws an
+        icon at the bottom of a top-aligned cell)."""
+        self.date = add({**_BODY, "num_format": "yyyy-mm-dd"})
+        self.datetime = add({**_BODY, "num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.time = add({**_BODY, "num_format": "hh:mm:ss"})
+        self.percent = add({**_BODY, "num_format": "0%", "align": "center"})
+        self.not_addressed = add({**_BODY, "bg_color": "#D9D9D9", "font_color": "#595959",
+                                  "align": "center"})
+        self.absent = add({**_BODY, "bg_color": "#FCE4D6", "font_color": "#833C0B",
+                           "italic": True, "align": "center"})
+        """A committee without a merged file: `Saknas` / `Ej inläst` in its cells."""
         self.fills = {a: add({"bg_color": bg, "font_color": fg}) for a, (bg, fg) in FILLS.items()}
+
+    def cell(self, value: Any):
+        """The bordered, top-aligned table format for `value` (dates keep a date format)."""
+        kind = type(value)
+        if kind is datetime:
+            plain = value.hour == value.minute == value.second == value.microsecond == 0
+            return self.date if plain else self.datetime
+        if kind is date:
+            return self.date
+        return self.time if kind is time or kind is timedelta else self.text
+
+    def for_column(self, column: Column):
+        """The format of a data cell in `column` (values of another type, such as a date,
+        get theirs in `write_value`)."""
+        if column.kind is Kind.FORMULA:
+            return self.light
+        return self.centre if column.field == "assessment" else self.text
 
 
 def write_header(ws, styles: Styles, headers: Sequence[str], row: int = 0) -> None:
@@ -62,15 +104,18 @@ def write_header(ws, styles: Styles, headers: Sequence[str], row: int = 0) -> No
 
 
 def write_value(ws, styles: Styles, row: int, column: int, value: Any, fmt=None) -> None:
-    """Write `value` by its type; text is always text, never a formula, URL or number."""
+    """Write `value` by its type with `fmt` (a table cell passes `styles.text` or the like);
+    text is always text, never a formula, URL or number. An empty value is written only
+    with a format, as a blank cell that keeps the table's borders."""
     kind = type(value)
     if value is None:
-        return
-    if kind is str:
+        if fmt is not None:
+            ws.write_blank(row, column, None, fmt)
+    elif kind is str:
         ws.write_string(row, column, value, fmt)
     elif kind is bool:
         ws.write_boolean(row, column, value, fmt)
-    elif kind is float or kind is int:
+    elif kind is int or (kind is float and value - value == 0.0):  # NaN/inf: as text below
         ws.write_number(row, column, value, fmt)
     elif kind is datetime:
         plain = value.hour == value.minute == value.second == value.microsecond == 0
@@ -83,29 +128,50 @@ def write_value(ws, styles: Styles, row: int, column: int, value: Any, fmt=None)
         ws.write_string(row, column, str(value), fmt)
 
 
+def value_writer(ws, styles: Styles):
+    """`write(row, column, value, fmt=None)` like `write_value`, through xlsxwriter's
+    row/column entry points without the A1-notation wrapper (much faster for many cells;
+    the public methods are the fallback if a release renames them)."""
+    write_string = getattr(ws, "_write_string", ws.write_string)
+    write_number = getattr(ws, "_write_number", ws.write_number)
+
+    def write(row: int, column: int, value: Any, fmt=None) -> None:
+        kind = type(value)
+        if kind is str:
+            write_string(row, column, value, fmt)
+        elif kind is float or kind is int:
+            write_number(row, column, value, fmt)
+        elif value is not None:
+            write_value(ws, styles, row, column, value, fmt)
+
+    return write
+
+
 LINE_HEIGHT = 15.0
+MAX_ROW_HEIGHT = 409.0
+"""Excel's tallest row (points)."""
 
 
-def chars_per_line(width: float) -> int:
-    return max(1, int(width * 1.1))
+def row_height(lines: int) -> float:
+    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + (2 if lines > 1 else 0))
 
 
-def text_lines(text: Any, width: float) -> int:
-    """Lines a wrapped text needs in a column `width` characters wide (an estimate: neither
-    Excel nor LibreOffice grows a row for wrapped text written by xlsxwriter)."""
-    if not isinstance(text, str) or not text:
-        return 1
-    per_line = chars_per_line(width)
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+def header_height(headers: Sequence[str], widths: Sequence[float]) -> float:
+    return row_height(max(wrapped_lines(h, w, bold=True) for h, w in zip(headers, widths, strict=True)))
 
 
-def icon_rule(ws, first_row: int, last_row: int, first_col: int, last_col: int | None = None,
-              *, icons_only: bool = False) -> None:
+def column_width(column: Column) -> float:
+    """The column's width, widened so that no word of its header is broken (`Trafikljus`
+    must not print as `Trafiklju/s`)."""
+    longest = max(len(word) for word in column.header.split())
+    return max(column.width, math.ceil(longest / BOLD_CHARS_PER_WIDTH) + 2)
+
+
+def icon_rule(ws, first_row: int, last_row: int, first_col: int, last_col: int | None = None) -> None:
     if last_row < first_row:
         return
-    options = dict(ICON_SET, icons_only=icons_only) if icons_only else ICON_SET
     ws.conditional_format(first_row, first_col, last_row,
-                          first_col if last_col is None else last_col, options)
+                          first_col if last_col is None else last_col, ICON_SET)
 
 
 def assessment_fill_rules(ws, styles: Styles, first_row: int, last_row: int, column: int) -> None:

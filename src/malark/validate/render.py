@@ -4,6 +4,11 @@
 adds its keys to it). `render_text` writes rich tables to a `rich` console: one table per
 file, rows grouped by sheet, severities coloured when the console is a terminal, and a
 Swedish summary line. Nothing here decides anything about the findings.
+
+Everything a file brought (its name, sheet names, ids, the values quoted in messages) is
+shown as plain text: never interpreted as rich markup (`[/bold]` is printed as typed) and
+with control characters made visible (`malark.core.text.printable`), so nothing typed in
+a cell can move the cursor or recolour the controller's terminal.
 """
 
 from __future__ import annotations
@@ -13,13 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from malark import __version__
 from malark.core.findings import CATALOGUE, SEVERITY_SV, Severity
+from malark.core.text import printable
 from malark.validate.submission import FileReport
 
 if TYPE_CHECKING:  # rich is imported only when text is rendered (JSON starts faster)
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-__all__ = ["json_document", "render_rules", "render_text", "summary_line"]
+__all__ = ["json_document", "plain", "render_rules", "render_text", "summary_line",
+           "workbook_summary"]
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -31,6 +39,25 @@ def json_document(reports: Sequence[FileReport], **extra: Any) -> dict[str, Any]
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def workbook_summary(errors: int, warnings: int, unmarked: int = 0) -> str:
+    """What the Validera button (xlwings or Office add-in) tells about the open workbook:
+    "Inga fel – filen kan skickas in." or "3 fel och 2 varningar, se Valideringsresultat. …"."""
+    if errors == 0 and warnings == 0:
+        text = "Inga fel – filen kan skickas in."
+    elif errors == 0:
+        text = (f"Inga fel – filen kan skickas in. {_plural(warnings, 'varning', 'varningar')} "
+                "att se över, se Valideringsresultat.")
+    else:
+        parts = [_plural(errors, "fel", "fel")]
+        if warnings:
+            parts.append(_plural(warnings, "varning", "varningar"))
+        text = f"{' och '.join(parts)}, se Valideringsresultat. Rätta felen innan du skickar in filen."
+    if unmarked:
+        text += (f"\n\n{_plural(unmarked, 'cell', 'celler')} kunde inte markeras (skyddat blad eller "
+                 "för många fynd); de finns ändå i listan.")
+    return text
 
 
 def summary_line(reports: Sequence[FileReport]) -> str:
@@ -55,11 +82,18 @@ def _title(report: FileReport) -> str:
     return " – ".join(parts)
 
 
+def plain(text: str | None, style: str = "") -> Text:
+    """User text as a rich `Text`: no markup, control characters made visible."""
+    from rich.text import Text
+
+    return Text(printable(text or ""), style=style)
+
+
 def _file_table(report: FileReport) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=_title(report), title_justify="left", show_lines=False, expand=True)
+    table = Table(title=plain(_title(report)), title_justify="left", show_lines=False, expand=True)
     table.add_column("Allvarlighet", no_wrap=True)
     table.add_column("Kod", no_wrap=True)
     table.add_column("Blad", no_wrap=True)
@@ -73,7 +107,8 @@ def _file_table(report: FileReport) -> Table:
         previous_sheet = finding.sheet
         style = SEVERITY_STYLE[finding.severity]
         table.add_row(Text(SEVERITY_SV[finding.severity], style=style), Text(finding.code, style=style),
-                      finding.sheet or "", finding.cell or "", finding.ref or "", finding.message)
+                      plain(finding.sheet), plain(finding.cell), plain(finding.ref),
+                      plain(finding.message))
     return table
 
 
@@ -85,7 +120,7 @@ def render_text(reports: Sequence[FileReport], console: Console) -> None:
         if report.findings:
             console.print(_file_table(report))
         else:
-            console.print(Text(f"{_title(report)}: inga fynd.", style="green"))
+            console.print(plain(f"{_title(report)}: inga fynd.", style="green"))
         console.print()
     style = "bold red" if any(not r.ok for r in reports) else "bold green"
     console.print(Text(summary_line(reports), style=style))

@@ -6,19 +6,20 @@ imports nothing heavy (no pandas), so the add-in starts fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from malark.core.contract import COMMITTEE_SHEET_ORDER, Period
 from malark.core.findings import Finding
 from malark.core.model import GoalModel
 from malark.validate.checks import run_checks
+from malark.validate.duplicates import duplicate_findings
 from malark.validate.result_sheet import cell_sort_key
 from malark.validate.submission import FileReport, parse_submission
 from malark.xlsx.reader import read_workbook
 from malark.xlsx.workbook import WorkbookData
 
-__all__ = ["Progress", "sort_findings", "validate_files", "validate_workbook_data"]
+__all__ = ["Progress", "flag_duplicates", "sort_findings", "validate_files", "validate_workbook_data"]
 
 Progress = Callable[[int, int, Path], None]
 """`progress(done, total, path)`, called after each file."""
@@ -53,11 +54,24 @@ def validate_workbook_data(data: WorkbookData, *, model: GoalModel | None = None
 def validate_files(paths: Iterable[Path | str], *, model: GoalModel | None = None,
                    period: Period | str | None = None,
                    progress: Progress | None = None) -> list[FileReport]:
-    """Read and validate each file in turn (one at a time: bounded memory)."""
+    """Read and validate each file in turn (one at a time: bounded memory); two files of
+    the same committee and period are S011 (`flag_duplicates`)."""
     files = [Path(p) for p in paths]
     reports = []
     for done, path in enumerate(files, start=1):
         reports.append(validate_workbook_data(read_workbook(path), model=model, period=period))
         if progress is not None:
             progress(done, len(files), path)
+    flag_duplicates(reports)
     return reports
+
+
+def flag_duplicates(reports: Sequence[FileReport]) -> None:
+    """Add S011 to every file that shares its committee and period with another file
+    (see `malark.validate.duplicates`), keeping each file's findings in order."""
+    touched: dict[int, FileReport] = {}
+    for report, finding in duplicate_findings(reports):
+        report.findings.append(finding)
+        touched[id(report)] = report
+    for report in touched.values():
+        report.findings[:] = sort_findings(report.findings)

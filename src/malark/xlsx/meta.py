@@ -4,12 +4,20 @@ Layout (`Fält | Värde`, header in row 1): the SPEC fields in `contract.META_FI
 then `kind` (`committee` or `consolidated`), `gul_grans` (the yellow threshold the
 Trafikljus formulas read through the defined name `GulGrans`), `snapshot_sha256` and the
 snapshot itself as JSON split over `snapshot_1`, `snapshot_2`, … (an Excel cell holds
-at most 32,767 characters).
+at most 32,767 characters, counted in UTF-16 units: a chunk never holds more).
 
 The snapshot is what the model decided and the committee may not change: the KF goals
 addressed to the committee, the model-set KF indicators and the committee list. With it a
 workbook can be validated on its own (the ribbon button has no model), and
 `snapshot_sha256` shows when the snapshot itself was edited.
+
+Tamper evidence for the identity: when written, the snapshot is sealed with the values of
+`SEALED_FIELDS` (nämnd, kommun, kommunkod, period, budgetår, model_fingerprint), so the
+hash covers them too. A relabelled workbook (`nämnd` SN → KS, another `period`) no longer
+matches its seal (`broken_seal`), and removing the seal breaks the hash. Adding a field to
+the seal is one line in `SEALED_FIELDS`; a workbook sealed before that simply has no value
+for it. Workbooks written before the seal existed carry none (`Snapshot.sealed` is None)
+and are still accepted: their hash covers what they hold, as before.
 """
 
 from __future__ import annotations
@@ -19,18 +27,23 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malark.core.contract import GUL_GRANS_NAME, MAX_CELL_TEXT, META_FIELDS, Period
 from malark.core.model import Committee, GoalModel, Indicator, KfGoal
+from malark.core.text import utf16_length
 
 __all__ = [
     "GUL_GRANS_NAME",
+    "SEALED_FIELDS",
     "MetaError",
     "Snapshot",
     "WorkbookMeta",
     "meta_from_rows",
+    "broken_seal",
     "meta_rows",
+    "row_digest",
+    "sealed",
     "snapshot_for",
 ]
 
@@ -39,6 +52,9 @@ KIND_FIELD = "kind"
 SNAPSHOT_HASH_FIELD = "snapshot_sha256"
 _SNAPSHOT_PREFIX = "snapshot_"
 _CHUNK = MAX_CELL_TEXT - 767
+"""UTF-16 units per snapshot chunk (below Excel's cell limit)."""
+SEALED_FIELDS = ("nämnd", "kommun", "kommunkod", "period", "budgetår", "model_fingerprint")
+"""The identity fields the snapshot's hash covers (see the module docstring)."""
 
 
 class MetaError(ValueError):
@@ -62,16 +78,26 @@ class Snapshot(BaseModel):
     kf_indicators: tuple[Indicator, ...]
     """Model-set KF indicators pre-filled in this workbook (coordinated goals only)."""
     deadline: str | None = None
+    carried: dict[str, dict[str, str]] = {}
+    """Rows carried from an earlier period (`generate --previous`): sheet → {id: digest of
+    the row's text}. A carried row may not be removed (K007) nor its id changed (S007);
+    the digest recognises a row whose id was changed. Covered by `snapshot_sha256`."""
+    carried_from: str | None = None
+    """The consolidation the rows were carried from (`T1 2027`)."""
+    sealed: dict[str, str] | None = None
+    """`SEALED_FIELDS` → their values when the workbook was written (None before seals)."""
     model_kf_goal_ids: tuple[str, ...] = ()
     """Every KF goal id of the model, so that a goal id of the model that is not addressed
     to the committee is told apart (K002) without the model, as the `Kontroll` sheet does.
     Empty in workbooks written before it was added."""
 
     def to_json(self) -> str:
-        data = self.model_dump(mode="json")
-        if not data["model_kf_goal_ids"]:  # older snapshots hash as they always did
-            del data["model_kf_goal_ids"]
-        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        # without carried rows, a seal or the model's goal ids the JSON (and so the sha256)
+        # is what it was before they existed, so older workbooks keep their hash
+        empty = {name for name in ("carried", "carried_from", "sealed", "model_kf_goal_ids")
+                 if not getattr(self, name)}
+        return json.dumps(self.model_dump(mode="json", exclude=empty), ensure_ascii=False,
+                          sort_keys=True, separators=(",", ":"))
 
     def sha256(self) -> str:
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
@@ -80,10 +106,10 @@ class Snapshot(BaseModel):
 class WorkbookMeta(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    format_version: int
+    format_version: int = Field(ge=1, le=1000)
     kommun: str
     kommunkod: str
-    budgetår: int
+    budgetår: int = Field(ge=1900, le=2200)
     period: Period
     nämnd: str | None = None
     """The committee id; None in a consolidated workbook."""
@@ -91,13 +117,20 @@ class WorkbookMeta(BaseModel):
     model_fingerprint: str
     malark_version: str
     kind: Literal["committee", "consolidated"] = "committee"
-    gul_grans: float
+    gul_grans: float = Field(ge=0, le=1, allow_inf_nan=False)
     snapshot: Snapshot
     snapshot_sha256: str
 
     @property
     def snapshot_intact(self) -> bool:
         return self.snapshot.sha256() == self.snapshot_sha256
+
+
+def row_digest(text: object) -> str:
+    """A short fingerprint of a row's text (goal text, indicator name, activity text), with
+    whitespace normalised, for `Snapshot.carried`."""
+    normal = " ".join(str(text).split()) if text is not None else ""
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
 
 
 def snapshot_for(model: GoalModel, committee_id: str | None) -> Snapshot:
@@ -118,16 +151,50 @@ def snapshot_for(model: GoalModel, committee_id: str | None) -> Snapshot:
     )
 
 
+def _seal_values(meta: WorkbookMeta) -> dict[str, str]:
+    values = meta.model_dump(mode="json", include=set(SEALED_FIELDS))
+    return {name: "" if values[name] is None else str(values[name]) for name in SEALED_FIELDS}
+
+
+def sealed(meta: WorkbookMeta) -> WorkbookMeta:
+    """`meta` as it is written: its snapshot sealed with its identity, and that hash."""
+    snapshot = meta.snapshot.model_copy(update={"sealed": _seal_values(meta)})
+    return meta.model_copy(update={"snapshot": snapshot, "snapshot_sha256": snapshot.sha256()})
+
+
+def broken_seal(meta: WorkbookMeta) -> list[tuple[str, str, str]]:
+    """(field, sealed value, value now) of every identity field that no longer matches the
+    seal; empty for an intact or unsealed workbook."""
+    if meta.snapshot.sealed is None:
+        return []
+    now = _seal_values(meta)
+    return [(name, value, now.get(name, "")) for name, value in meta.snapshot.sealed.items()
+            if name in now and now[name].strip() != value.strip()]
+
+
+def _chunks(text: str) -> list[str]:
+    """`text` in pieces of at most `_CHUNK` UTF-16 units (an emoji counts twice)."""
+    chunks, start = [], 0
+    while start < len(text) or not chunks:
+        end = start + _CHUNK
+        while utf16_length(text[start:end]) > _CHUNK:
+            end -= max(1, (utf16_length(text[start:end]) - _CHUNK) // 2)
+        chunks.append(text[start:end])
+        start = end
+    return chunks
+
+
 def meta_rows(meta: WorkbookMeta) -> list[tuple[str, Any]]:
-    """`(Fält, Värde)` rows for the `_malark` sheet, below its header row."""
+    """`(Fält, Värde)` rows for the `_malark` sheet, below its header row (the snapshot
+    sealed, see `sealed`)."""
+    meta = sealed(meta)
     values = meta.model_dump(mode="json")
     rows: list[tuple[str, Any]] = [(name, values[name]) for name in META_FIELDS]
     rows.append((KIND_FIELD, meta.kind))
     rows.append((GUL_GRANS_FIELD, meta.gul_grans))
     rows.append((SNAPSHOT_HASH_FIELD, meta.snapshot_sha256))
-    text = meta.snapshot.to_json()
-    for number, start in enumerate(range(0, max(len(text), 1), _CHUNK), start=1):
-        rows.append((f"{_SNAPSHOT_PREFIX}{number}", text[start:start + _CHUNK]))
+    for number, chunk in enumerate(_chunks(meta.snapshot.to_json()), start=1):
+        rows.append((f"{_SNAPSHOT_PREFIX}{number}", chunk))
     return rows
 
 

@@ -13,73 +13,38 @@ from typing import Any
 
 from malark.core.contract import (
     ADDRESSED_TO_ALL,
+    DEADLINE_FIELD,
     DIRECTIONS,
     KOMMUN_FIELDS,
+    MODEL_INDIKATORVARDEN,
     MODEL_INSTALLNINGAR,
     MODEL_KF_INDIKATORER,
     MODEL_KF_MAL,
     MODEL_KOMMUN,
     MODEL_NAMNDER,
     MODEL_SHEETS,
+    PERIOD_DEADLINE_FIELDS,
     PERSPECTIVES,
     SETTING_YELLOW_THRESHOLD,
     SHEET_META,
     Direction,
-    SheetSpec,
 )
 from malark.core.errors import ModelError
 from malark.core.model import Committee, GoalModel, Indicator, KfGoal, Settings
-from malark.core.swedish import format_date, parse_date, parse_number
+from malark.core.swedish import format_date, format_number, parse_date
+from malark.xlsx.indicator_values import read_indicator_values, write_indicator_values
+from malark.xlsx.model_sheets import Problems as _Problems
+from malark.xlsx.model_sheets import add_sheet as _sheet
+from malark.xlsx.model_sheets import list_validation as _list_validation
+from malark.xlsx.model_sheets import number as _number
+from malark.xlsx.model_sheets import required_text as _required_text
+from malark.xlsx.model_sheets import year as _year
 from malark.xlsx.sheets import UnreadableWorkbook, read_raw_workbook
 from malark.xlsx.table import Cell, Row, Table, build_table
 
 __all__ = ["read_model", "write_model"]
 
-_MIN_YEAR, _MAX_YEAR = 1900, 2200
 _KOMMUNKOD = re.compile(r"\d{4}")
-
-
-class _Problems:
-    """Collects Swedish problem lines that name sheet and cell."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def add(self, cell: Cell | None, sheet: str, message: str) -> None:
-        where = f"bladet {sheet}" + (f", cell {cell.address}" if cell else "")
-        self.lines.append(f"{where}: {message}")
-
-
-def _number(cell: Cell | None, sheet: str, label: str, problems: _Problems) -> float | None:
-    if cell is None or cell.is_empty:
-        return None
-    if isinstance(cell.value, bool):
-        problems.add(cell, sheet, f"{label} ska vara ett tal, inte {cell.value}.")
-        return None
-    if isinstance(cell.value, int | float):
-        return float(cell.value)
-    value = parse_number(str(cell.value))
-    if value is None:
-        problems.add(cell, sheet, f"{label} ska vara ett tal men är \"{cell.value}\".")
-    return value
-
-
-def _year(cell: Cell | None, sheet: str, label: str, problems: _Problems) -> int | None:
-    value = _number(cell, sheet, label, problems)
-    if value is None:
-        return None
-    if not value.is_integer() or not _MIN_YEAR <= value <= _MAX_YEAR:
-        problems.add(cell, sheet, f"{label} ska vara ett årtal (t.ex. 2027) men är {cell.text}.")
-        return None
-    return int(value)
-
-
-def _required_text(row: Row, field: str, sheet: str, label: str, problems: _Problems) -> str:
-    text = row.text(field)
-    if not text:
-        problems.add(row.cell(field), sheet, f"{label} saknas.")
-        return ""
-    return text
 
 
 def _tables(path: Path, problems: _Problems) -> dict[str, Table]:
@@ -108,12 +73,17 @@ def _tables(path: Path, problems: _Problems) -> dict[str, Table]:
             for header in table.missing:
                 problems.add(None, spec.name, f"kolumnen \"{header}\" saknas i rad 1.")
             tables[spec.name] = table
+        optional = MODEL_INDIKATORVARDEN
+        if optional.name in raw.sheet_names:
+            tables[optional.name] = build_table(optional, raw.rows(optional.name))
+            for header in tables[optional.name].missing:
+                problems.add(None, optional.name, f"kolumnen \"{header}\" saknas i rad 1.")
     finally:
         raw.close()
     return tables
 
 
-def _field_values(table: Table, known: dict[str, str]) -> dict[str, Cell]:
+def _field_values(table: Table, known: dict[str, Any]) -> dict[str, Cell]:
     """`Fält | Värde` sheet → label → value cell; unknown labels are ignored."""
     values: dict[str, Cell] = {}
     for row in table:
@@ -125,7 +95,7 @@ def _field_values(table: Table, known: dict[str, str]) -> dict[str, Cell]:
 
 def _read_kommun(table: Table, problems: _Problems) -> dict[str, Any]:
     sheet = table.sheet
-    cells = _field_values(table, KOMMUN_FIELDS)
+    cells = _field_values(table, {**KOMMUN_FIELDS, **PERIOD_DEADLINE_FIELDS})
     result: dict[str, Any] = {}
     for label in ("Kommun", "Kommunkod", "Budgetår", "Vision"):
         if label not in cells or cells[label].is_empty:
@@ -142,13 +112,24 @@ def _read_kommun(table: Table, problems: _Problems) -> dict[str, Any]:
         result["municipality_code"] = code
     result["budget_year"] = _year(cells.get("Budgetår"), sheet, "Budgetår", problems)
     result["vision"] = cells["Vision"].text if "Vision" in cells else ""
-    deadline = cells.get("Sista inlämningsdag")
-    if deadline is not None and not deadline.is_empty:
-        result["deadline"] = parse_date(deadline.value)
-        if result["deadline"] is None:
-            problems.add(deadline, sheet, f"Sista inlämningsdag \"{deadline.value}\" är inte ett "
-                         "giltigt datum. Skriv det som ÅÅÅÅ-MM-DD.")
+    result["deadline"] = _deadline(cells.get(DEADLINE_FIELD), DEADLINE_FIELD, sheet, problems)
+    period_deadlines = {}
+    for label, period in PERIOD_DEADLINE_FIELDS.items():
+        day = _deadline(cells.get(label), label, sheet, problems)
+        if day is not None:
+            period_deadlines[period] = day
+    result["period_deadlines"] = period_deadlines
     return result
+
+
+def _deadline(cell: Cell | None, label: str, sheet: str, problems: _Problems) -> date | None:
+    if cell is None or cell.is_empty:
+        return None
+    day = parse_date(cell.value)
+    if day is None:
+        problems.add(cell, sheet, f"{label} \"{cell.value}\" är inte ett giltigt datum. Skriv det "
+                     "som ÅÅÅÅ-MM-DD.")
+    return day
 
 
 _COMMITTEE_ID = re.compile(r"[A-Za-zÅÄÖåäö0-9]{1,20}")
@@ -161,6 +142,25 @@ def _check_shape(row: Row, sheet: str, pattern: re.Pattern[str], example: str,
     value = row.text("id")
     if value and not pattern.fullmatch(value):
         problems.add(row.cell("id"), sheet, f"id \"{value}\" har fel form. Skriv det som {example}.")
+
+
+_KF_INDICATOR_ID = re.compile(r"(KF\d+)-I\d+")
+
+
+def _check_indicator_id(row: Row, sheet: str, goal_id: str, problems: _Problems) -> None:
+    """A KF indicator id is `<Mål>-I<n>`. An id of the right shape that names another goal
+    than `Mål` is reported as that mismatch (either may be the typo), not renamed."""
+    value = row.text("id")
+    if not value:
+        return
+    match = _KF_INDICATOR_ID.fullmatch(value)
+    if match is None:
+        problems.add(row.cell("id"), sheet, f"id \"{value}\" har fel form. Skriv det som "
+                     f"{goal_id}-I följt av ett nummer, t.ex. {goal_id}-I1.")
+    elif match[1] != goal_id:
+        problems.add(row.cell("id"), sheet, f"id {value} hör till målet {match[1]}, men Mål "
+                     f"({row.cell('goal_id').address}) är {goal_id}. Rätta Mål eller id:t så att "
+                     "de anger samma KF-mål.")
 
 
 def _check_unique(row: Row, ids: dict[str, Row], sheet: str, problems: _Problems) -> str:
@@ -251,8 +251,7 @@ def _read_kf_indicators(table: Table, goal_ids: set[str], problems: _Problems) -
         indicator_id = _check_unique(row, ids, sheet, problems)
         goal_id = _required_text(row, "goal_id", sheet, "Mål", problems)
         if goal_id:
-            _check_shape(row, sheet, re.compile(re.escape(goal_id) + r"-I\d+"),
-                         f"{goal_id}-I följt av ett nummer, t.ex. {goal_id}-I1", problems)
+            _check_indicator_id(row, sheet, goal_id, problems)
         if goal_id and goal_id not in goal_ids:
             problems.add(row.cell("goal_id"), sheet,
                          f"indikatorn hör till målet \"{goal_id}\" som inte finns på bladet KF-mål.")
@@ -277,13 +276,15 @@ def _read_kf_indicators(table: Table, goal_ids: set[str], problems: _Problems) -
 
 def _read_settings(table: Table, problems: _Problems) -> Settings:
     cells = _field_values(table, {SETTING_YELLOW_THRESHOLD: "yellow_threshold"})
-    threshold = _number(cells.get(SETTING_YELLOW_THRESHOLD), table.sheet, SETTING_YELLOW_THRESHOLD,
-                        problems)
+    cell = cells.get(SETTING_YELLOW_THRESHOLD)
+    threshold = _number(cell, table.sheet, SETTING_YELLOW_THRESHOLD, problems)
     if threshold is None:
         return Settings()
+    if isinstance(cell.value, str) and cell.value.strip().endswith("%"):
+        threshold /= 100  # "80 %" is a share written as a percentage: 0,8
     if not 0 < threshold <= 1:
-        problems.add(cells[SETTING_YELLOW_THRESHOLD], table.sheet,
-                     f"Gul-gräns ska ligga mellan 0 och 1 (t.ex. 0,5) men är {threshold}.")
+        problems.add(cell, table.sheet, f"Gul-gräns ska ligga mellan 0 och 1 (t.ex. 0,5 eller 50 %) "
+                     f"men är {format_number(threshold)}.")
         return Settings()
     return Settings(yellow_threshold=threshold)
 
@@ -303,44 +304,29 @@ def read_model(path: Path | str) -> GoalModel:
     goal_ids = {r.text("id") for r in tables[MODEL_KF_MAL.name] if r.text("id")}
     indicators = _read_kf_indicators(tables[MODEL_KF_INDIKATORER.name], goal_ids, problems)
     settings = _read_settings(tables[MODEL_INSTALLNINGAR.name], problems)
+    history = _read_history(tables, goal_ids, problems)
     if problems.lines:
         raise ModelError(path.name, problems.lines)
     return GoalModel(committees=tuple(committees), kf_goals=tuple(goals),
-                     kf_indicators=tuple(indicators), settings=settings, **kommun)
+                     kf_indicators=tuple(indicators), settings=settings,
+                     indicator_values=tuple(history), **kommun)
+
+
+def _read_history(tables: dict[str, Table], goal_ids: set[str], problems: _Problems) -> list:
+    """The optional `Indikatorvärden` (SPEC 9), checked against the ids the model has."""
+    table = tables.get(MODEL_INDIKATORVARDEN.name)
+    if table is None:
+        return []
+    return read_indicator_values(
+        table, problems=problems, kf_goals=goal_ids,
+        kf_indicators={r.text("id") for r in tables[MODEL_KF_INDIKATORER.name] if r.text("id")},
+        committees={r.text("id") for r in tables[MODEL_NAMNDER.name] if r.text("id")})
 
 
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
 # openpyxl is imported only when writing: reading (validate, the ribbon button) must start fast.
-
-
-def _sheet(workbook, spec: SheetSpec, rows: list[list[Any]]):
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    ws = workbook.create_sheet(spec.name)
-    ws.append(list(spec.headers))
-    for row in rows:
-        ws.append(row)
-    for index, column in enumerate(spec.columns, start=1):
-        letter = spec.letter(column.field)
-        ws.column_dimensions[letter].width = column.width
-        ws.cell(1, index).fill = PatternFill("solid", fgColor="1F4E78")
-        ws.cell(1, index).font = Font(bold=True, color="FFFFFF")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
-    ws.freeze_panes = "A2"
-    return ws
-
-
-def _list_validation(ws, values: tuple[str, ...], cells: str) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
-    dv.add(cells)
-    ws.add_data_validation(dv)
 
 
 def write_model(model: GoalModel, path: Path | str) -> Path:
@@ -351,18 +337,22 @@ def write_model(model: GoalModel, path: Path | str) -> Path:
     workbook = Workbook()
     workbook.remove(workbook.active)
     deadline = model.deadline
+    deadlines = [[f"{DEADLINE_FIELD} {period.value}", day]
+                 for period, day in sorted(model.period_deadlines.items(), key=lambda i: i[0].order)]
     _sheet(workbook, MODEL_KOMMUN, [
         ["Kommun", model.municipality],
         ["Kommunkod", model.municipality_code],
         ["Budgetår", model.budget_year],
         ["Vision", model.vision],
-        ["Sista inlämningsdag", deadline],
+        [DEADLINE_FIELD, deadline],
+        *deadlines,
     ])
     ws = workbook[MODEL_KOMMUN.name]
     ws["B3"].number_format = "0"
     ws["B2"].number_format = "@"
-    if isinstance(deadline, date):
-        ws["B6"].number_format = "yyyy-mm-dd"
+    for row in range(6, 7 + len(deadlines)):
+        if isinstance(ws.cell(row, 2).value, date):
+            ws.cell(row, 2).number_format = "yyyy-mm-dd"
     _sheet(workbook, MODEL_NAMNDER,
            [[c.id, c.name, c.contact, c.email] for c in model.committees])
     ws = _sheet(workbook, MODEL_KF_MAL, [
@@ -380,6 +370,8 @@ def write_model(model: GoalModel, path: Path | str) -> Path:
     _sheet(workbook, MODEL_INSTALLNINGAR, [
         [SETTING_YELLOW_THRESHOLD, model.settings.yellow_threshold],
     ])
+    if model.indicator_values:
+        write_indicator_values(workbook, model.indicator_values)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

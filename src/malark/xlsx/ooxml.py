@@ -13,16 +13,26 @@ from dataclasses import dataclass
 
 import defusedxml.ElementTree as SafeET
 
-__all__ = ["PackageError", "SheetPart", "relationships", "sheet_parts", "workbook_part"]
+__all__ = ["STRICT_WHAT_TO_DO", "PackageError", "SheetPart", "relationships", "sheet_parts", "workbook_part"]
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_STRICT = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_DOCUMENT = "/officeDocument"
 
 
+STRICT_WHAT_TO_DO = ("Öppna filen i Excel och spara den med Spara som > Excel-arbetsbok (*.xlsx), "
+                     "inte som Strikt Open XML-kalkylblad.")
+
+
 class PackageError(ValueError):
-    """The package's structure is broken; the message is a Swedish reason."""
+    """The package's structure is broken; the message is a Swedish reason, `what_to_do`
+    (when given) what the user should do about it."""
+
+    def __init__(self, reason: str, what_to_do: str | None = None):
+        super().__init__(reason)
+        self.what_to_do = what_to_do
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +57,8 @@ def _parse(package: zipfile.ZipFile, part: str):
 def relationships(package: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     """Relationship id → (type, target entry name) for `part` (an empty dict when none)."""
     folder, base = posixpath.split(part)
-    rels_part = posixpath.join(folder, "_rels", base + ".rels")
-    if rels_part not in package.NameToInfo:
+    rels_part = _entry(package, posixpath.join(folder, "_rels", base + ".rels"))
+    if rels_part is None:
         return {}
     result = {}
     for rel in _parse(package, rels_part).iter(f"{_NS_PKG_REL}Relationship"):
@@ -59,8 +69,22 @@ def relationships(package: zipfile.ZipFile, part: str) -> dict[str, tuple[str, s
             resolved = target.lstrip("/")
         else:
             resolved = posixpath.normpath(posixpath.join(folder, target))
+        if rel.get("TargetMode") != "External":
+            resolved = _entry(package, resolved) or resolved
         result[rel.get("Id", "")] = (rel.get("Type", ""), resolved)
     return result
+
+
+def _entry(package: zipfile.ZipFile, name: str) -> str | None:
+    """The zip entry a reader finds for `name`: calamine looks entries up without case and
+    reads `\\` as `/` (names that differ only so are refused before this)."""
+    if name in package.NameToInfo:
+        return name
+    wanted = name.replace("\\", "/").lower()
+    for entry in package.NameToInfo:
+        if entry.replace("\\", "/").lower() == wanted:
+            return entry
+    return None
 
 
 def workbook_part(package: zipfile.ZipFile) -> str:
@@ -80,6 +104,12 @@ def sheet_parts(package: zipfile.ZipFile) -> list[SheetPart]:
         raise PackageError("filen är sparad som binär arbetsbok (.xlsb)")
     rels = relationships(package, part)
     root = _parse(package, part)
+    if root.tag.startswith(_NS_STRICT):
+        raise PackageError(
+            "filen är sparad som Strikt Open XML-kalkylblad, ett format som malark inte läser",
+            STRICT_WHAT_TO_DO)
+    if not root.tag.startswith(_NS_MAIN):
+        raise PackageError("arbetsboksdelen har ett okänt format")
     sheets = []
     for sheet in root.iter(f"{_NS_MAIN}sheet"):
         target = rels.get(sheet.get(f"{_NS_REL}id", ""), ("", None))[1]

@@ -1,15 +1,18 @@
 """Reading a returned workbook file into `WorkbookData`: safety first, then calamine.
 
 1. `malark.xlsx.safety.inspect_file` looks at the bytes (size, zip/XML bombs, encryption,
-   legacy `.xls`, sheet extents, macros); a refused file never reaches a parser.
+   legacy `.xls`, Strict Open XML, macros) and parses every worksheet part with expat
+   (`malark.xlsx.sheet_xml`): a sheet larger than the limits, or shaped so that calamine
+   could read it differently, is refused before calamine sees it. The same parse gives
+   the formulas and error values of the committee data sheets.
 2. python-calamine reads the values of every sheet from A1
-   (`to_python(skip_empty_area=False)`), so list indexes are A1 positions. Text stays
-   text ("00123" is a string); nothing here infers types.
-3. Calamine shows error cells as `''` and formulas as their cached value, so a
-   byte-level scan of the raw XML of the committee data sheets (found through
-   `xl/workbook.xml` and its relationships; see `malark.xlsx.sheet_xml`) fills
-   `WorkbookData.formulas` (`{"K5": "=B5*2"}`, with the leading `=` as Excel shows it;
-   shared formulas are shifted to the cell) and `WorkbookData.errors` (`{"K5": "#DIV/0!"}`).
+   (`to_python(skip_empty_area=False)`), so list indexes are A1 positions, from the very
+   bytes that were inspected. Text stays text ("00123" is a string); nothing here infers
+   types. Calamine shows error cells as `''` and formulas as their cached value, so
+   `WorkbookData.formulas` (`{"K5": "=B5*2"}`) and `WorkbookData.errors`
+   (`{"K5": "#DIV/0!"}`) come from the parse in step 1.
+3. A number Excel cannot hold (NaN, ±infinity, possible in a crafted file) becomes its
+   text, and in a data sheet it is recorded as an error value so D009 reports it.
 
 openpyxl is never imported here: it is slower than the whole validation.
 """
@@ -17,17 +20,18 @@ openpyxl is never imported here: it is slower than the whole validation.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from malark.core.contract import COMMITTEE_DATA_SHEETS
-from malark.core.findings import Finding, rule
-from malark.xlsx.safety import DEFAULT_LIMITS, Inspection, Limits, SheetPart, inspect_file
-from malark.xlsx.sheet_xml import ScanLimitError, scan_formulas_and_errors
-from malark.xlsx.workbook import WorkbookData
+from malark.core.contract import COMMITTEE_DATA_SHEETS, column_letter
+from malark.core.findings import rule
+from malark.xlsx.safety import DEFAULT_LIMITS, Inspection, Limits, inspect_file
+from malark.xlsx.sheets import quiet_native_errors
+from malark.xlsx.workbook import NONFINITE_TEXT, UNREAD_SHEETS, WorkbookData
 
 __all__ = ["read_workbook", "read_workbook_file"]
+
+_DATA_SHEETS = frozenset(spec.name for spec in COMMITTEE_DATA_SHEETS)
 
 _NOT_READABLE = "Öppna filen i Excel och spara den som Excel-arbetsbok (.xlsx) utan lösenord."
 
@@ -36,22 +40,25 @@ def read_workbook_file(path: Path, *, display_name: str | None = None,
                        limits: Limits = DEFAULT_LIMITS) -> WorkbookData:
     """Read `path` safely. Never raises for a bad file: an unreadable or refused file
     gives `readable=False` and an S001/S009 finding; S010 warnings ride along."""
-    inspection = inspect_file(path, display_name=display_name, limits=limits)
-    data = WorkbookData(file=inspection.file, sha256=inspection.sha256)
+    inspection = inspect_file(path, display_name=display_name, limits=limits, collect=_DATA_SHEETS)
+    data = WorkbookData(file=inspection.file, sha256=inspection.sha256, path=Path(path))
     data.findings.extend(inspection.findings)
     if not inspection.readable:
         data.readable = False
         return data
     try:
-        _read_formulas_and_errors(inspection, data, limits)
-        _read_values(inspection, data)
+        _formulas_and_errors(inspection, data)
+        with quiet_native_errors():  # a Rust panic's report never reaches the terminal
+            _read_values(inspection, data)
+        if any(scan.nonfinite for scan in inspection.scans.values()):
+            _nonfinite_as_text(data)
     except BaseException as error:  # calamine raises several types, a Rust panic included
         if isinstance(error, KeyboardInterrupt | SystemExit | MemoryError):
             raise
         data.readable = False
         data.sheet_names, data.visibility = [], {}
         data.rows, data.formulas, data.errors = {}, {}, {}
-        data.findings.append(error.finding if isinstance(error, _Refused) else rule("S001").finding(
+        data.findings.append(rule("S001").finding(
             file=data.file, reason=f"filen är skadad ({_short(error)})", what_to_do=_NOT_READABLE))
     finally:
         if inspection.package is not None:
@@ -60,6 +67,8 @@ def read_workbook_file(path: Path, *, display_name: str | None = None,
 
 
 def _short(error: BaseException) -> str:
+    if type(error).__name__ == "PanicException":  # calamine gave up on a value it cannot convert
+        return "ett cellvärde går inte att tolka"
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return text[:160]
 
@@ -74,9 +83,9 @@ def _read_values(inspection: Inspection, data: WorkbookData) -> None:
             name = metadata.name
             data.sheet_names.append(name)
             data.visibility[name] = _visibility(metadata.visible)
-            if "worksheet" in str(metadata.typ).lower():
+            if "worksheet" in str(metadata.typ).lower() and name not in UNREAD_SHEETS:
                 data.rows[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            else:  # chart sheets and the like hold no cells
+            else:  # chart sheets and the like hold no cells; `UNREAD_SHEETS`
                 data.rows[name] = []
     finally:
         workbook.close()
@@ -87,27 +96,26 @@ def _visibility(visible: Any) -> str:
     return {"veryhidden": "veryhidden", "hidden": "hidden"}.get(name, "visible")
 
 
-def _read_formulas_and_errors(inspection: Inspection, data: WorkbookData, limits: Limits) -> None:
-    wanted = {spec.name for spec in COMMITTEE_DATA_SHEETS}
-    for sheet in _parts(inspection.sheets, wanted):
-        try:
-            formulas, errors = scan_formulas_and_errors(inspection.part(sheet.part or ""),
-                                                        max_formulas=limits.max_formulas)
-        except ScanLimitError as error:
-            raise _Refused(rule("S009").finding(
-                file=data.file, reason=f"bladet {sheet.name} har {error}")) from error
-        data.formulas[sheet.name] = formulas
-        data.errors[sheet.name] = errors
+def _formulas_and_errors(inspection: Inspection, data: WorkbookData) -> None:
+    for name in _DATA_SHEETS:
+        scan = inspection.scan(name)
+        if scan is not None:
+            data.formulas[name] = scan.formulas
+            data.errors[name] = scan.errors
 
 
-class _Refused(Exception):
-    def __init__(self, finding: Finding):
-        super().__init__(finding.message)
-        self.finding = finding
-
-
-def _parts(sheets: Iterable[SheetPart], wanted: set[str]) -> list[SheetPart]:
-    return [s for s in sheets if s.name in wanted and s.part is not None]
+def _nonfinite_as_text(data: WorkbookData) -> None:
+    """NaN and ±infinity (which Excel cannot hold) become their text; in a data sheet the
+    cell is also recorded as an error value, so the checks report it (D009)."""
+    for sheet, rows in data.rows.items():
+        for row_number, row in enumerate(rows, start=1):
+            for index, value in enumerate(row):
+                if type(value) is float and value - value != 0.0:  # nan or ±inf
+                    text = NONFINITE_TEXT[repr(value)]
+                    row[index] = text
+                    if sheet in _DATA_SHEETS:
+                        address = f"{column_letter(index + 1)}{row_number}"
+                        data.errors.setdefault(sheet, {})[address] = text
 
 
 def read_workbook(path: Path | str, *, display_name: str | None = None) -> WorkbookData:

@@ -12,8 +12,14 @@
 - every XML part for `<!DOCTYPE`/`<!ENTITY` (XML bombs, S009); python-calamine itself
   does not expand entities (it fails on them), and malark's own XML parsing goes
   through defusedxml with DTDs forbidden;
-- the extent of every worksheet (rows × columns of cells holding something), because
-  calamine builds a dense range: one cell in XFD1048576 would ask for 17 billion cells;
+- every part that holds a worksheet's cells (any entry with a `sheetData`, whatever its
+  name, since a reader may resolve the workbook's relationships differently) is parsed
+  with expat (`malark.xlsx.sheet_xml`): its extent (rows × columns of cells holding
+  something) is capped, because calamine builds a dense range and one cell in XFD1048576
+  would ask for 17 billion cells; a shape calamine could read differently is refused;
+- the root of every XML part: a shared-string table whose declared count is larger than
+  the part could hold (calamine reserves memory for it up front) is refused, and so is a
+  workbook in Strict Open XML (S001: read it or refuse it, never half of it);
 - macros, Excel 4 macro sheets, ActiveX/embedded objects, external links, data
   connections and sheets named like an xlwings configuration (`xlwings.conf`, `*.conf`,
   which could redirect the ribbon button's Python interpreter) → S010 warnings.
@@ -32,11 +38,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from malark.core.contract import column_letter
 from malark.core.errors import os_reason
 from malark.core.findings import Finding, rule
+from malark.core.text import display_path
 from malark.xlsx.ooxml import PackageError, SheetPart, sheet_parts
-from malark.xlsx.sheet_xml import sheet_extent
+from malark.xlsx.parts import check_roots, scan_worksheets
+from malark.xlsx.refusal import SAVE_AS_XLSX, Refused, size_text, unreadable, unsafe
+from malark.xlsx.sheet_xml import SheetScan
 
 __all__ = [
     "DEFAULT_LIMITS", "Inspection", "Limits", "SheetPart", "inspect_file", "is_xlwings_conf",
@@ -62,18 +70,24 @@ class Limits:
     max_total_cells: int = 500_000
     max_formulas: int = 100_000
     """Formula cells in one data sheet (a committee workbook has a few thousand)."""
+    max_shared_strings: int = 1_000_000
+    """Texts a shared-string table may declare (calamine reserves room for them)."""
 
 
 DEFAULT_LIMITS = Limits()
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_SAVE_AS_XLSX = "Öppna filen i Excel och spara den som Excel-arbetsbok (.xlsx) utan lösenord."
 _DTD_MARKERS = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
+_SHEET_MARKERS = tuple("sheetData".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
+_STRINGS_MARKERS = tuple("sst".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
+"""Bytes that may make a part a shared-string table (its declared count is checked)."""
+"""Bytes that make a part a worksheet for some reader: it is then parsed and capped
+(`malark.xlsx.parts`)."""
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 256 * 1024
 
@@ -88,6 +102,16 @@ class Inspection:
     sha256: str | None = None
     package: zipfile.ZipFile | None = None
     sheets: list[SheetPart] = field(default_factory=list)
+    scans: dict[str, SheetScan] = field(default_factory=dict)
+    """Zip entry → what parsing it as a worksheet found (formulas and error values only
+    for the sheets named in `inspect_file(collect=…)`)."""
+
+    def scan(self, sheet: str) -> SheetScan | None:
+        """The scan of the sheet named `sheet`, if it has a worksheet part."""
+        for item in self.sheets:
+            if item.name == sheet and item.part is not None:
+                return self.scans.get(item.part)
+        return None
 
     def part(self, name: str) -> bytes:
         """An entry's bytes (its size was checked by `inspect_file`)."""
@@ -95,66 +119,53 @@ class Inspection:
         return self.package.read(name)
 
 
-class _Refused(Exception):
-    """Stops the inspection with one finding."""
-
-    def __init__(self, finding: Finding):
-        super().__init__(finding.message)
-        self.finding = finding
-
-
 def inspect_file(path: Path | str, *, display_name: str | None = None,
-                 limits: Limits = DEFAULT_LIMITS) -> Inspection:
-    """Inspect `path` without trusting it; never raises."""
-    name = display_name or str(path)
+                 limits: Limits = DEFAULT_LIMITS, collect: frozenset[str] = frozenset()) -> Inspection:
+    """Inspect `path` without trusting it; never raises. The formulas and error values of
+    the sheets named in `collect` are kept in `Inspection.scans`."""
+    name = display_name or display_path(path)
     inspection = Inspection(file=name)
     try:
-        _inspect(Path(path), inspection, limits)
+        _inspect(Path(path), inspection, limits, collect)
         inspection.readable = True
-    except _Refused as refused:
+    except Refused as refused:
         inspection.findings.append(refused.finding)
         inspection.package = None
     except Exception as error:  # noqa: BLE001 - a hostile file must never give a traceback
-        inspection.findings.append(_unreadable(name, f"filen är skadad ({type(error).__name__})"))
+        inspection.findings.append(unreadable(name, f"filen är skadad ({type(error).__name__})"))
         inspection.package = None
     return inspection
 
 
-def _unreadable(file: str, reason: str, what_to_do: str = _SAVE_AS_XLSX) -> Finding:
-    return rule("S001").finding(file=file, reason=reason, what_to_do=what_to_do)
-
-
-def _unsafe(file: str, reason: str) -> _Refused:
-    return _Refused(rule("S009").finding(file=file, reason=reason))
-
-
-def _inspect(path: Path, inspection: Inspection, limits: Limits) -> None:
+def _inspect(path: Path, inspection: Inspection, limits: Limits, collect: frozenset[str]) -> None:
     name = inspection.file
     try:
         if not path.is_file():  # a folder, or a device such as /dev/zero that never ends
-            raise _Refused(_unreadable(name, "det är ingen vanlig fil",
+            raise Refused(unreadable(name, "det är ingen vanlig fil",
                                        "Ange sökvägen till själva Excel-filen."))
         with path.open("rb") as handle:
             content = handle.read(limits.max_file_bytes + 1)
         if len(content) > limits.max_file_bytes:
             size = max(path.stat().st_size, len(content))
-            raise _unsafe(name, f"filen är {_size(size)}, större än gränsen "
-                                f"{_size(limits.max_file_bytes)}")
+            raise unsafe(name, f"filen är {size_text(size)}, större än gränsen "
+                                f"{size_text(limits.max_file_bytes)}")
     except OSError as error:
-        raise _Refused(_unreadable(name, f"filen kan inte öppnas ({os_reason(error)})",
+        raise Refused(unreadable(name, f"filen kan inte öppnas ({os_reason(error)})",
                                    "Kontrollera att filen finns och inte är öppen i ett annat "
                                    "program.")) from error
     inspection.content = content
     inspection.sha256 = hashlib.sha256(content).hexdigest()
     _check_magic(name, content)
     package = _open_zip(name, content, limits)
-    _check_entries(name, content, package, limits)
+    worksheets, string_tables = _check_entries(name, content, package, limits)
     inspection.package = package
+    check_roots(name, package, string_tables, limits)
     try:
         inspection.sheets = sheet_parts(package)
     except PackageError as error:
-        raise _Refused(_unreadable(name, str(error))) from error
-    _check_sheet_extents(name, package, inspection.sheets, limits)
+        raise Refused(unreadable(name, str(error), error.what_to_do or SAVE_AS_XLSX)) from error
+    wanted = {s.part for s in inspection.sheets if s.name in collect and s.part is not None}
+    inspection.scans = scan_worksheets(name, package, worksheets, inspection.sheets, wanted, limits)
     inspection.findings.extend(_active_content(name, package, inspection.sheets))
 
 
@@ -165,13 +176,13 @@ def _check_magic(name: str, content: bytes) -> None:
     if head.startswith(_ZIP_MAGICS):
         return
     if head == _OLE_MAGIC:
-        raise _Refused(_ole_finding(name, content))
+        raise Refused(_ole_finding(name, content))
     if head.startswith(b"%PDF"):
-        raise _Refused(_unreadable(name, "filen är en PDF, inte en Excel-arbetsbok",
+        raise Refused(unreadable(name, "filen är en PDF, inte en Excel-arbetsbok",
                                    "Skicka in själva Excel-filen (.xlsx), inte en PDF-utskrift."))
     if not content:
-        raise _Refused(_unreadable(name, "filen är tom"))
-    raise _Refused(_unreadable(name, "filen är inte en Excel-arbetsbok (.xlsx)"))
+        raise Refused(unreadable(name, "filen är tom"))
+    raise Refused(unreadable(name, "filen är inte en Excel-arbetsbok (.xlsx)"))
 
 
 def ole_stream_names(content: bytes) -> set[str]:
@@ -189,38 +200,39 @@ def ole_stream_names(content: bytes) -> set[str]:
 def _ole_finding(name: str, content: bytes) -> Finding:
     streams = {s.rsplit("/", 1)[-1] for s in ole_stream_names(content)}
     if streams & {"encryptioninfo", "encryptedpackage"}:
-        return _unreadable(
+        return unreadable(
             name, "filen är lösenordsskyddad (krypterad)",
             "Öppna filen i Excel, ta bort lösenordet (Arkiv > Info > Skydda arbetsbok > "
             "Kryptera med lösenord, töm fältet) och spara som .xlsx utan lösenord.")
     if streams & {"workbook", "book"}:
-        return _unreadable(name, "filen är sparad i det gamla Excel-formatet .xls")
-    return _unreadable(name, "filen är ett äldre Office-dokument, inte en Excel-arbetsbok")
+        return unreadable(name, "filen är sparad i det gamla Excel-formatet .xls")
+    return unreadable(name, "filen är ett äldre Office-dokument, inte en Excel-arbetsbok")
 
 
 # --- the zip container ------------------------------------------------------------------
 
 def _open_zip(name: str, content: bytes, limits: Limits) -> zipfile.ZipFile:
-    entries, directory_size = _central_directory_size(content)
+    entries, directory_size = _central_directorysize_text(content)
     if entries is None:
-        raise _Refused(_unreadable(name, "filen är skadad eller ofullständig (zip-strukturen "
+        raise Refused(unreadable(name, "filen är skadad eller ofullständig (zip-strukturen "
                                          "saknas)"))
     if entries > limits.max_entries or directory_size > limits.max_entries * 1024:
-        raise _unsafe(name, f"filen har för många delar ({entries}, gränsen är "
+        raise unsafe(name, f"filen har för många delar ({entries}, gränsen är "
                             f"{limits.max_entries})")
     try:
         package = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
-        raise _Refused(_unreadable(name, "filen är skadad eller ofullständig")) from error
+        raise Refused(unreadable(name, "filen är skadad eller ofullständig")) from error
     if len(package.infolist()) > limits.max_entries:
-        raise _unsafe(name, f"filen har för många delar (gränsen är {limits.max_entries})")
-    names = [info.filename.lower() for info in package.infolist()]
-    if len(set(names)) != len(names):  # which copy would a parser read?
-        raise _unsafe(name, "filen innehåller samma del flera gånger")
+        raise unsafe(name, f"filen har för många delar (gränsen är {limits.max_entries})")
+    names = [info.filename.replace("\\", "/").lower() for info in package.infolist()]
+    if len(set(names)) != len(names):  # which copy would a parser read? (calamine looks
+        # entries up without case and with \ read as /)
+        raise unsafe(name, "filen innehåller samma del flera gånger")
     return package
 
 
-def _central_directory_size(content: bytes) -> tuple[int | None, int]:
+def _central_directorysize_text(content: bytes) -> tuple[int | None, int]:
     """(entry count, directory bytes) from the end-of-central-directory record."""
     at = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 65535))
     if at < 0 or len(content) < at + 22:
@@ -238,58 +250,67 @@ def _central_directory_size(content: bytes) -> tuple[int | None, int]:
     return total, directory_size
 
 
-def _check_entries(name: str, content: bytes, package: zipfile.ZipFile, limits: Limits) -> None:
+def _check_entries(name: str, content: bytes, package: zipfile.ZipFile,
+                   limits: Limits) -> tuple[list[str], list[str]]:
+    """Sizes, ratios and content of every entry; returns the entries that hold a
+    `sheetData` (the worksheets, whatever they are called) and those that may be a
+    shared-string table."""
     total = 0
     for info in package.infolist():
         if info.flag_bits & 0x1:
-            raise _Refused(_unreadable(name, "delar av filen är krypterade"))
+            raise Refused(unreadable(name, "delar av filen är krypterade"))
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _unsafe(name, f"delen {info.filename} använder en okänd komprimering")
+            raise unsafe(name, f"delen {info.filename} använder en okänd komprimering")
         total += info.file_size
         if info.file_size > limits.max_entry_bytes:
-            raise _unsafe(name, f"delen {info.filename} packas upp till mer än "
-                                f"{_size(limits.max_entry_bytes)}")
+            raise unsafe(name, f"delen {info.filename} packas upp till mer än "
+                                f"{size_text(limits.max_entry_bytes)}")
         if total > limits.max_total_bytes:
-            raise _unsafe(name, f"filen packas upp till mer än {_size(limits.max_total_bytes)}")
+            raise unsafe(name, f"filen packas upp till mer än {size_text(limits.max_total_bytes)}")
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
-            raise _unsafe(name, f"delen {info.filename} är misstänkt hårt komprimerad "
+            raise unsafe(name, f"delen {info.filename} är misstänkt hårt komprimerad "
                                 f"({ratio:.0f}:1, zip-bomb)")
+    worksheets, string_tables = [], []
     for info in package.infolist():
-        _check_entry_content(name, content, info)
+        sheet, strings = _check_entry_content(name, content, info)
+        if sheet:
+            worksheets.append(info.filename)
+        if strings:
+            string_tables.append(info.filename)
+    return worksheets, string_tables
 
 
-def _size(count: int) -> str:
-    return f"{count / _MB:.0f} MB" if count >= _MB else f"{max(count // 1024, 1)} kB"
-
-
-def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> None:
+def _check_entry_content(name: str, content: bytes, info: zipfile.ZipInfo) -> tuple[bool, bool]:
     """Inflate one entry in chunks: it must not grow past its declared size, and an XML
-    part must not declare a DTD or entities."""
+    part must not declare a DTD or entities. Says whether it holds a `sheetData` and
+    whether it may be a shared-string table."""
     is_xml = info.filename.lower().endswith(_XML_SUFFIXES)
-    produced, tail = 0, b""
+    produced, tail, worksheet, strings = 0, b"", False, False
     for chunk in _inflate(name, content, info):
         produced += len(chunk)
         if produced > info.file_size:
-            raise _unsafe(name, f"delen {info.filename} är större än zip-katalogen anger")
-        if is_xml:
-            window = tail + chunk
-            if any(marker in window for marker in _DTD_MARKERS):
-                raise _unsafe(name, f"delen {info.filename} innehåller en DTD eller "
-                                    "entitetsdeklarationer (XML-bomb)")
-            tail = window[-24:]
+            raise unsafe(name, f"delen {info.filename} är större än zip-katalogen anger")
+        window = tail + chunk
+        if is_xml and any(marker in window for marker in _DTD_MARKERS):
+            raise unsafe(name, f"delen {info.filename} innehåller en DTD eller "
+                                "entitetsdeklarationer (XML-bomb)")
+        worksheet = worksheet or any(marker in window for marker in _SHEET_MARKERS)
+        strings = strings or any(marker in window for marker in _STRINGS_MARKERS)
+        tail = window[-24:]
+    return worksheet, strings
 
 
 def _inflate(name: str, content: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     start = info.header_offset
     header = content[start:start + 30]
     if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
-        raise _Refused(_unreadable(name, "filen är skadad eller ofullständig"))
+        raise Refused(unreadable(name, "filen är skadad eller ofullständig"))
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     data_start = start + 30 + name_length + extra_length
     raw = memoryview(content)[data_start:data_start + info.compress_size]
     if len(raw) < info.compress_size:
-        raise _Refused(_unreadable(name, "filen är ofullständig (avkortad)"))
+        raise Refused(unreadable(name, "filen är ofullständig (avkortad)"))
     if info.compress_type == zipfile.ZIP_STORED:
         yield bytes(raw)
         return
@@ -302,22 +323,7 @@ def _inflate(name: str, content: bytes, info: zipfile.ZipInfo) -> Iterator[bytes
                 pending = inflater.unconsumed_tail
         yield inflater.flush()
     except zlib.error as error:
-        raise _Refused(_unreadable(name, "filen är skadad (en del går inte att packa upp)")) from error
-
-
-def _check_sheet_extents(name: str, package: zipfile.ZipFile, sheets: list[SheetPart],
-                         limits: Limits) -> None:
-    total = 0
-    for sheet in sheets:
-        if sheet.part is None:
-            continue
-        rows, columns = sheet_extent(package.read(sheet.part), limits.max_sheet_cells)
-        total += rows * columns
-        if rows * columns > limits.max_sheet_cells or total > limits.max_total_cells:
-            raise _unsafe(name, f"bladet {sheet.name} är för stort (minst {rows} rader × "
-                                f"{columns} kolumner): något är ifyllt långt ner, till rad "
-                                f"{rows}, eller långt ut till höger, till kolumn "
-                                f"{column_letter(columns)}. Töm de cellerna i Excel")
+        raise Refused(unreadable(name, "filen är skadad (en del går inte att packa upp)")) from error
 
 
 # --- macros, links and configuration sheets (S010) --------------------------------------

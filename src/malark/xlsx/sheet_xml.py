@@ -1,218 +1,451 @@
-"""Byte-level scans of a worksheet's XML: how far its cells reach, which cells hold a
-formula and which an error value such as `#DIV/0!`.
+"""Reading a worksheet's XML safely: how far its cells reach, which cells hold a formula
+and which an error value such as `#DIV/0!`.
 
-No XML parser runs here, only regular expressions over the bytes, so nothing can be
-expanded (`malark.xlsx.safety` refuses DTDs anyway) and the cost is linear and small. When
-every cell is written `<c r="A1" …>` (Excel, LibreOffice, openpyxl and xlsxwriter all
-do) only the cells holding a formula or an error are looked at; otherwise a walker
-follows every row and cell tag, counting positions and allowing namespace prefixes.
+One streaming parse with expat (the C parser in Python's standard library; DTDs and entity
+declarations are refused) decides everything the reader later trusts. Names are matched
+the way python-calamine matches them: by the local part after the first `:`, whatever
+the prefix or namespace; a cell's position is its `r` attribute (letters in any case,
+leading zeros allowed) or, without one, the next position in its row, so the extent found
+here is where calamine will put the cells. A worksheet in the spelling every spreadsheet
+program writes (every row and cell with a plain `r`) takes a fast path of byte patterns
+that gives the same answer (`malark.xlsx.canonical_sheet`; every cell is where its address
+says). Any other spelling is parsed with expat, and a shape calamine could read
+differently is refused rather than guessed at:
+
+- `sheetData` once, directly under the root; `row` only in `sheetData`, `c` only in a
+  `row`, and a cell holding nothing but `f`, `v`, `is` or `extLst`;
+- an `r` that is no cell address inside Excel's grid (A1:XFD1048576), or spelled with a
+  prefix (`x:r`) that calamine would ignore;
+- more `c` elements than `max_cells` allows even with nothing in them;
+- a sheet in Strict Open XML (its own namespace), or not UTF-8 encoded.
+
+`SheetXmlError` says why, in Swedish, and whether the file is refused as unsafe (S009)
+or as unreadable (S001). `tests/test_sheet_xml.py` holds the property tests against
+python-calamine itself.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from xml.parsers import expat
 
 from malark.core.contract import column_letter
+from malark.xlsx.canonical_sheet import fast_scan
+from malark.xlsx.shared_formulas import shift_formula
 
-__all__ = ["MAX_FORMULAS", "ScanLimitError", "scan_formulas_and_errors", "sheet_extent", "shift_formula"]
+__all__ = [
+    "EXCEL_COLUMNS",
+    "EXCEL_ROWS",
+    "MAX_FORMULAS",
+    "STRICT_NAMESPACE",
+    "ScanLimitError",
+    "SheetScan",
+    "SheetXmlError",
+    "local_name",
+    "root_element",
+    "scan_formulas_and_errors",
+    "scan_sheet",
+    "sheet_extent",
+    "shift_formula",
+]
 
 MAX_FORMULAS = 100_000
 """Formula cells one scan records before giving up (a committee workbook has a few
 thousand at most); keeps a hostile file's cost bounded."""
-_CHUNK = 256 * 1024
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+STRICT_NAMESPACE = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+"""The main namespace of Excel's "Strict Open XML" format."""
+_CELL_CHILDREN = frozenset({"f", "v", "is", "extLst"})
+_ROW_CHILDREN = frozenset({"c", "extLst"})
+_PLACED = frozenset({"sheetData", "row", "c"})
+_CELL_ADDRESS = re.compile(r"([A-Za-z]+)([0-9]+)")
+_USUAL_ADDRESS = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+_DIGITS = re.compile(r"[0-9]+")
+_NONFINITE = re.compile(rb"<(?:[^<>\s/]+:)?v(?:\s[^>]*)?>\s*[-+]?(?:nan|inf|[0-9.]*e\+?[0-9]{3})",
+                        re.IGNORECASE)
+"""A `<v>` that calamine may read as NaN or ±infinity: Rust's float parser takes "nan",
+"inf" and "infinity" in any case, with a sign, and an exponent past 308 is infinity."""
+_UTF8_NAMES = {"utf-8", "utf8"}
+_DECLARED_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 
 
-class ScanLimitError(ValueError):
-    """A sheet holds more formula cells than the scan records."""
+class SheetXmlError(ValueError):
+    """The worksheet cannot be read safely; the message is a Swedish reason. `unsafe`
+    means refused for its size (S009) rather than unreadable (S001)."""
+
+    def __init__(self, reason: str, *, unsafe: bool = False, strict: bool = False):
+        super().__init__(reason)
+        self.unsafe = unsafe
+        self.strict = strict
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ch - 64
-    return number
+class ScanLimitError(SheetXmlError):
+    """The sheet is larger than the limits allow (S009)."""
 
-
-def _all_cells_addressed(xml: bytes) -> bool:
-    cells = xml.count(b"<c ") + xml.count(b"<c>")
-    return b"<sheetData" in xml and cells == xml.count(b'<c r="')
-
-
-# --- extent ---------------------------------------------------------------------------
-
-_ADDRESSED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"(?:\s[^>]*)?(?<!/)>')
-_TAG = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?(row|c)(?=[\s/>])([^>]*)>")
-_R_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d{0,7})["']""")
-
-
-def sheet_extent(xml: bytes, max_cells: int) -> tuple[int, int]:
-    """(last row, last column) of the cells that hold something (not formatting-only
-    `<c r="B2" s="1"/>`). The walker stops once the rectangle exceeds `max_cells`."""
-    if _all_cells_addressed(xml):
-        return _extent_addressed(xml)
-    last_row = last_column = 0
-    for row, column, _, _, _ in _walk(xml):
-        last_row, last_column = max(last_row, row), max(last_column, column)
-        if last_row * last_column > max_cells:
-            break
-    return last_row, last_column
-
-
-def _extent_addressed(xml: bytes) -> tuple[int, int]:
-    last_row = last_column = start = 0
-    while start < len(xml):  # in slices, so a huge sheet never becomes a huge list
-        end = xml.find(b"</c>", start + _CHUNK)
-        end = len(xml) if end < 0 else end + 4
-        found = _ADDRESSED_CELL.findall(xml, start, end)
-        if found:
-            last_row = max(last_row, *map(int, {row for _, row in found}))
-            last_column = max(last_column, *map(_column_number, {column for column, _ in found}))
-        start = end
-    return last_row, last_column
-
-
-def _walk(xml: bytes):
-    """(row, column, prefix, attributes, end of start tag) of every cell with content."""
-    row = column = 0
-    for match in _TAG.finditer(xml):
-        prefix, tag, attributes = match.groups()
-        ref = _R_ATTRIBUTE.search(attributes)
-        letters, digits = ref.groups() if ref else (b"", b"")
-        if tag == b"row":
-            row, column = (int(digits) if digits else row + 1), 0
-            continue
-        column = _column_number(letters) if letters else column + 1
-        row = int(digits) if digits else row
-        if not attributes.endswith(b"/"):  # <c r="B2" s="1"/>: formatting only
-            yield row, column, prefix or b"", attributes, match.end()
-
-
-# --- formulas and errors --------------------------------------------------------------
-
-_ADDRESSED_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*><f(?=[\s/>])([^>]*)>')
-_ADDRESSED_ERROR = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?\st="e"[^>]*>')
-_ATTRIBUTE = re.compile(rb"""\s([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ERROR_ATTRIBUTE = re.compile(rb"""\st\s*=\s*["']e["']""")
-
-
-@lru_cache(maxsize=8)
-def _prefixed(prefix: bytes) -> tuple[re.Pattern[bytes], bytes, bytes, bytes, bytes]:
-    p = re.escape(prefix + b":") if prefix else b""
-    closing = b"</" + (prefix + b":" if prefix else b"")
-    opening = b"<" + (prefix + b":" if prefix else b"")
-    return re.compile(rb"<" + p + rb"f(?=[\s/>])([^>]*)>"), closing + b"f>", opening + b"v>", \
-        closing + b"v>", closing + b"c>"
-
-
-def _text(raw: bytes) -> str:
-    text = raw.decode("utf-8", errors="replace")
-    return html.unescape(text) if "&" in text else text
+    def __init__(self, reason: str, rows: int = 0, columns: int = 0):
+        super().__init__(reason, unsafe=True)
+        self.rows, self.columns = rows, columns
 
 
 @dataclass(slots=True)
-class _Collector:
-    limit: int
-    formulas: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    shared: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+class SheetScan:
+    """What one parse of a worksheet found."""
 
-    def formula(self, row: int, column: int, attributes: bytes, text: str) -> None:
-        if len(self.formulas) >= self.limit:
-            raise ScanLimitError(f"fler än {self.limit} formler")
-        attrs = {m[1]: (m[2] if m[2] is not None else m[3]) for m in _ATTRIBUTE.finditer(attributes)}
-        kind = attrs.get(b"t")
-        if kind == b"shared":
-            index = attrs.get(b"si", b"")
+    rows: int = 0
+    """Last row (1-based) of a cell holding something (a value, a formula, inline text)."""
+    columns: int = 0
+    """Last column (1-based) of such a cell."""
+    formulas: dict[str, str] = field(default_factory=dict)
+    """A1 → formula text with the leading `=` (shared formulas shifted to the cell)."""
+    errors: dict[str, str] = field(default_factory=dict)
+    """A1 → the error value of a cell of type `e` (`#DIV/0!`)."""
+    nonfinite: bool = False
+    """A value is written NaN or infinity (the reader then turns such numbers into text)."""
+
+    @property
+    def cells(self) -> int:
+        """The rectangle a dense reader allocates: rows × columns from A1."""
+        return self.rows * self.columns
+
+
+_LOCAL_NAMES: dict[str, str] = {}
+
+
+def local_name(name: str) -> str:
+    """The part of an XML name after its first `:` (as quick-xml, calamine's parser, sees it)."""
+    local = _LOCAL_NAMES.get(name)
+    if local is None:
+        local = name.split(":", 1)[1] if ":" in name else name
+        if len(_LOCAL_NAMES) < 4096:
+            _LOCAL_NAMES[name] = local
+    return local
+
+
+def _refuse_dtd(*_args) -> None:
+    raise SheetXmlError("bladet innehåller en DTD eller entitetsdeklarationer", unsafe=True)
+
+
+def _parser() -> expat.XMLParserType:
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.ordered_attributes = True
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def _check_utf8(xml: bytes) -> None:
+    if xml.startswith((b"\xff\xfe", b"\xfe\xff")) or xml[:2] in (b"<\0", b"\0<"):
+        raise SheetXmlError("bladet är sparat med teckenkodningen UTF-16")
+    declared = _DECLARED_ENCODING.match(xml[:200])
+    if declared and declared.group(1).decode("ascii", "replace").strip().lower() not in _UTF8_NAMES:
+        raise SheetXmlError("bladet är sparat med en ovanlig teckenkodning "
+                            f"({declared.group(1).decode('ascii', 'replace')[:20]})")
+
+
+def _namespace_of(name: str, attributes: list[str]) -> str | None:
+    """The namespace URI of an element named `name`, from the declarations on it."""
+    prefix = name.split(":", 1)[0] if ":" in name else None
+    wanted = f"xmlns:{prefix}" if prefix else "xmlns"
+    for index in range(0, len(attributes) - 1, 2):
+        if attributes[index] == wanted:
+            return attributes[index + 1]
+    return None
+
+
+class _Stop(Exception):
+    pass
+
+
+def root_element(xml: bytes) -> tuple[str, dict[str, str]]:
+    """(local name, attributes by raw name) of the root element, parsing no further than
+    its start tag. Raises `SheetXmlError` for XML that cannot be parsed that far."""
+    found: list[tuple[str, dict[str, str]]] = []
+
+    def start(name: str, attributes: list[str]) -> None:
+        found.append((name, dict(zip(attributes[::2], attributes[1::2], strict=True))))
+        raise _Stop
+
+    parser = _parser()
+    parser.StartElementHandler = start
+    try:
+        for offset in range(0, max(len(xml), 1), 16 * 1024):
+            parser.Parse(xml[offset:offset + 16 * 1024], offset + 16 * 1024 >= len(xml))
+    except _Stop:
+        pass
+    except expat.ExpatError as error:
+        raise SheetXmlError(f"XML-fel ({expat.ErrorString(error.code)})") from error
+    if not found:
+        raise SheetXmlError("delen innehåller inget XML-element")
+    name, attributes = found[0]
+    return local_name(name), {**attributes, "": name}
+
+
+class _Walker:
+    """The expat handlers: positions as calamine counts them, shape checks, extent, and
+    (when `collect`) formulas and error values."""
+
+    def __init__(self, max_cells: int, collect: bool, max_formulas: int) -> None:
+        self.max_cells, self.collect, self.max_formulas = max_cells, collect, max_formulas
+        self.max_elements = 4 * max_cells + 10_000
+        self.scan = SheetScan()
+        self.stack: list[str] = []
+        self.seen_sheet_data = False
+        self.row_index = 0  # calamine's 0-based row and column counters
+        self.column_index = 0
+        self.elements = 0
+        self.cell: tuple[int, int] | None = None  # (row, column) 1-based of the open cell
+        self.cell_kind: str | None = None
+        self.cell_content = False
+        self.formula_attributes: dict[str, str] | None = None
+        self.text: list[str] | None = None
+        self.value: str | None = None
+        self.shared: dict[str, tuple[str, int, int]] = {}
+
+    # --- elements --------------------------------------------------------------------
+    def start(self, name: str, attributes: list[str]) -> None:
+        local = _LOCAL_NAMES.get(name) or local_name(name)
+        stack = self.stack
+        parent = stack[-1] if stack else None
+        stack.append(local)
+        if parent == "c":
+            if local not in _CELL_CHILDREN:
+                raise _shape(f"en cell innehåller elementet {local}")
+            if local != "extLst":
+                self.cell_content = True
+                if self.collect:
+                    self._collect(local, attributes)
+        elif parent == "f" or parent == "v":  # text only: a formula cannot hide in them
+            raise _shape(f"elementet {parent} innehåller elementet {local}")
+        elif local == "c":
+            self._start_cell(parent, attributes)
+        elif local == "row":
+            self._start_row(parent, attributes)
+        elif local == "sheetData":
+            if len(stack) != 2 or self.seen_sheet_data:
+                raise _shape("cellområdet (sheetData) finns flera gånger eller på fel plats")
+            self.seen_sheet_data = True
+        elif parent == "row" and local not in _ROW_CHILDREN:
+            raise _shape(f"en rad innehåller elementet {local}")
+        elif parent == "sheetData":
+            raise _shape(f"cellområdet innehåller elementet {local}")
+        elif len(stack) == 1:
+            self._root(name, attributes)
+
+    def end(self, name: str) -> None:
+        local = self.stack.pop()
+        if local == "v" or local == "is":
+            if self.text is not None:
+                self._end_value(local)
+        elif local == "c":
+            self._end_cell()
+        elif local == "row":
+            self.row_index += 1
+            self.column_index = 0
+        elif local == "f" and self.text is not None:
+            self._end_value(local)
+
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    # --- the parts -------------------------------------------------------------------
+    def _root(self, name: str, attributes: list[str]) -> None:
+        if _namespace_of(name, attributes) == STRICT_NAMESPACE:
+            raise SheetXmlError("bladet är sparat som Strikt Open XML-kalkylblad", strict=True)
+
+    def _start_row(self, parent: str | None, attributes: list[str]) -> None:
+        if parent != "sheetData":
+            raise _shape("en rad (row) står utanför cellområdet")
+        reference = _attribute(attributes, "r")
+        if reference is not None:
+            if not _DIGITS.fullmatch(reference):
+                raise SheetXmlError(f"radnumret \"{reference[:20]}\" är inte ett tal")
+            self.row_index = _row_number(reference) - 1
+        self.column_index = 0
+
+    def _start_cell(self, parent: str | None, attributes: list[str]) -> None:
+        if parent != "row":
+            raise _shape("en cell (c) står utanför en rad")
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise ScanLimitError(f"fler än {self.max_elements} celler", self.scan.rows,
+                                 self.scan.columns)
+        reference = kind = None
+        for index in range(0, len(attributes), 2):  # the hot loop: inlined `_attribute`
+            key = attributes[index]
+            if key == "r":
+                reference = attributes[index + 1]
+            elif key == "t":
+                kind = attributes[index + 1]
+            elif ":" in key and local_name(key) in ("r", "t") and not key.startswith("xmlns"):
+                raise _shape(f"attributet {key}")
+        if reference is None:
+            row, column = self.row_index + 1, self.column_index + 1
+        else:
+            row, column = _cell_position(reference)
+            self.column_index = column - 1
+        self.cell = (row, column)
+        self.cell_kind = kind
+        self.cell_content = False
+
+    def _collect(self, local: str, attributes: list[str]) -> None:
+        if local == "f":
+            self.formula_attributes = {local_name(k): v for k, v in
+                                       zip(attributes[::2], attributes[1::2], strict=True)}
+            self.text = []
+        elif local == "v" and self.cell_kind == "e":
+            self.text = []
+
+    def _end_value(self, local: str) -> None:
+        text, self.text = "".join(self.text or ()), None
+        if local == "v":
+            self.value = text
+        elif self.cell is not None:
+            self._formula(text)
+
+    def _end_cell(self) -> None:
+        self.column_index += 1
+        if self.cell is None:
+            return
+        row, column = self.cell
+        if self.cell_content:
+            scan = self.scan
+            if row > scan.rows or column > scan.columns:
+                scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, column)
+                if scan.rows * scan.columns > self.max_cells:
+                    raise ScanLimitError("för stort", scan.rows, scan.columns)
+        if self.collect and self.cell_kind == "e":
+            self.scan.errors[f"{column_letter(column)}{row}"] = self.value or "#N/A"
+        self.cell, self.cell_kind, self.value = None, None, None
+        self.formula_attributes, self.text = None, None
+
+    def _formula(self, text: str) -> None:
+        assert self.cell is not None
+        row, column = self.cell
+        attributes = self.formula_attributes or {}
+        kind = attributes.get("t")
+        if kind == "shared":
+            index = attributes.get("si", "")
             if text:
                 self.shared[index] = (text, row, column)
             elif index in self.shared:
                 master, master_row, master_column = self.shared[index]
                 text = shift_formula(master, row - master_row, column - master_column)
-        elif kind == b"dataTable" and not text:
+        elif kind == "dataTable" and not text:
             text = "TABLE()"
         if text:
-            self.formulas[f"{column_letter(column)}{row}"] = "=" + text
+            if len(self.scan.formulas) >= self.max_formulas:
+                raise ScanLimitError(f"fler än {self.max_formulas} formler")
+            self.scan.formulas[f"{column_letter(column)}{row}"] = "=" + text
 
-    def error(self, row: int, column: int, value: str | None) -> None:
-        self.errors[f"{column_letter(column)}{row}"] = value or "#N/A"
+
+def _shape(what: str) -> SheetXmlError:
+    return SheetXmlError(f"bladet har en struktur som Excel inte skriver ({what})")
 
 
-def scan_formulas_and_errors(xml: bytes, *, max_formulas: int = MAX_FORMULAS
+def _attribute(attributes: list[str], wanted: str) -> str | None:
+    """The attribute named exactly `wanted`. The same name with a prefix (`x:r`) is
+    refused: readers disagree on whether it counts."""
+    found = None
+    for index in range(0, len(attributes), 2):
+        key = attributes[index]
+        if key == wanted:
+            found = attributes[index + 1]
+        elif ":" in key and local_name(key) == wanted and not key.startswith("xmlns"):
+            raise _shape(f"attributet {key}")
+    return found
+
+
+def _row_number(digits: str) -> int:
+    row = int(digits)
+    if not 1 <= row <= EXCEL_ROWS:
+        raise ScanLimitError(f"rad {digits[:12]} finns inte i Excel (sista raden är {EXCEL_ROWS})")
+    return row
+
+
+_COLUMNS: dict[str, int] = {}
+
+
+def _cell_position(reference: str) -> tuple[int, int]:
+    match = _USUAL_ADDRESS.fullmatch(reference)
+    if match is not None:  # the usual case, and column letters repeat: remembered
+        letters, digits = match.groups()
+        column = _COLUMNS.get(letters)
+        if column is None:
+            column = 0
+            for ch in letters.upper():
+                column = column * 26 + ord(ch) - 64
+            if len(_COLUMNS) < 100_000:
+                _COLUMNS[letters] = column
+        row = int(digits)
+        if column <= EXCEL_COLUMNS and 1 <= row <= EXCEL_ROWS:
+            return row, column
+    match = _CELL_ADDRESS.fullmatch(reference)
+    if match is None:
+        raise SheetXmlError(f"celladressen \"{reference[:20]}\" går inte att tolka")
+    letters, digits = match.groups()
+    column = 0
+    for ch in letters[:4].upper():
+        column = column * 26 + ord(ch) - 64
+    if len(letters) > 3 or column > EXCEL_COLUMNS:
+        raise ScanLimitError(f"cellen {reference[:20]} ligger utanför Excels sista kolumn "
+                             f"({column_letter(EXCEL_COLUMNS)})")
+    return _row_number(digits), column
+
+
+def scan_sheet(xml: bytes, *, max_cells: int, collect: bool = False,
+               max_formulas: int = MAX_FORMULAS, fast: bool = True) -> SheetScan:
+    """Parse one worksheet part. Raises `SheetXmlError` (or `ScanLimitError` once the
+    cells reach past `max_cells` or the formulas past `max_formulas`). A sheet in the
+    canonical spelling takes the fast path (`malark.xlsx.canonical_sheet`) unless `fast`
+    is False; the answer is the same."""
+    _check_utf8(xml)
+    nonfinite = _NONFINITE.search(xml) is not None
+    quick = fast_scan(xml, collect) if fast else None
+    if quick is not None:
+        return _checked(SheetScan(*quick, nonfinite=nonfinite), max_cells, max_formulas,
+                        xml.count(b"<c "))
+    walker = _Walker(max_cells, collect, max_formulas)
+    parser = _parser()
+    parser.StartElementHandler = walker.start
+    parser.EndElementHandler = walker.end
+    if collect:
+        parser.CharacterDataHandler = walker.characters
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as error:
+        raise SheetXmlError(f"bladets XML är skadad ({expat.ErrorString(error.code)}, "
+                            f"rad {error.lineno})") from error
+    except RecursionError as error:  # pragma: no cover - expat does not recurse
+        raise SheetXmlError("bladets XML är för djupt nästlad") from error
+    walker.scan.nonfinite = nonfinite
+    return walker.scan
+
+
+def _checked(scan: SheetScan, max_cells: int, max_formulas: int, elements: int) -> SheetScan:
+    """The limits the walker applies while it parses, applied to the fast path's answer."""
+    if elements > 4 * max_cells + 10_000:
+        raise ScanLimitError(f"fler än {4 * max_cells + 10_000} celler", scan.rows, scan.columns)
+    if scan.cells > max_cells:
+        raise ScanLimitError("för stort", scan.rows, scan.columns)
+    if len(scan.formulas) > max_formulas:
+        raise ScanLimitError(f"fler än {max_formulas} formler")
+    return scan
+
+
+def sheet_extent(xml: bytes, max_cells: int) -> tuple[int, int]:
+    """(last row, last column) of the cells that hold something."""
+    scan = scan_sheet(xml, max_cells=max_cells)
+    return scan.rows, scan.columns
+
+
+def scan_formulas_and_errors(xml: bytes, *, max_formulas: int = MAX_FORMULAS,
+                             max_cells: int = EXCEL_ROWS * EXCEL_COLUMNS
                              ) -> tuple[dict[str, str], dict[str, str]]:
     """({A1: "=formula"}, {A1: "#DIV/0!"}) of one worksheet. A shared formula's cells get
     the master's text shifted to them. Raises `ScanLimitError` past `max_formulas`."""
-    found = _Collector(max_formulas)
-    if _all_cells_addressed(xml):
-        _scan_addressed(xml, found)
-    else:
-        for row, column, prefix, attributes, after in _walk(xml):
-            _scan_cell(xml, found, row, column, prefix, attributes, after)
-    return found.formulas, found.errors
-
-
-def _scan_addressed(xml: bytes, found: _Collector) -> None:
-    for match in _ADDRESSED_FORMULA.finditer(xml):
-        letters, digits, attributes = match.groups()
-        text = b""
-        if not attributes.endswith(b"/"):
-            end = xml.find(b"</f>", match.end())
-            text = xml[match.end():end] if end >= 0 else b""
-        found.formula(int(digits), _column_number(letters), attributes, _text(text))
-    for match in _ADDRESSED_ERROR.finditer(xml):
-        letters, digits = match.groups()
-        found.error(int(digits), _column_number(letters), _value(xml, match.end(), b""))
-
-
-def _scan_cell(xml: bytes, found: _Collector, row: int, column: int, prefix: bytes,
-               attributes: bytes, after: int) -> None:
-    formula_tag, formula_end, _, _, _ = _prefixed(prefix)
-    match = formula_tag.match(xml, after)
-    if match:
-        text = b""
-        if not match.group(1).endswith(b"/"):
-            end = xml.find(formula_end, match.end())
-            text = xml[match.end():end] if end >= 0 else b""
-        found.formula(row, column, match.group(1), _text(text))
-    if _ERROR_ATTRIBUTE.search(attributes):
-        found.error(row, column, _value(xml, after, prefix))
-
-
-def _value(xml: bytes, after: int, prefix: bytes) -> str | None:
-    """The text of the `<v>` inside the cell whose start tag ends at `after`."""
-    _, _, value_start, value_end, cell_end = _prefixed(prefix)
-    stop = xml.find(cell_end, after)
-    start = xml.find(value_start, after, stop if stop >= 0 else len(xml))
-    if start < 0:
-        return None
-    end = xml.find(value_end, start)
-    return _text(xml[start + len(value_start):end]) if end >= 0 else None
-
-
-# --- shared formulas ------------------------------------------------------------------
-
-# A1 references outside string literals and not followed by "(" (LOG10( is a function).
-_FORMULA_TOKEN = re.compile(
-    r"""("(?:[^"]|"")*")"""                     # string literal
-    r"""|('(?:[^']|'')*'!|\b[A-Za-z_][\w.]*!)"""  # sheet prefix
-    r"""|(?<![\w.$])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(])"""
-)
-
-
-def shift_formula(text: str, rows: int, columns: int) -> str:
-    """Move the relative A1 references of `text` by `rows` and `columns` (as Excel does
-    for the cells of a shared formula)."""
-
-    def move(match: re.Match[str]) -> str:
-        if match.group(1) or match.group(2):
-            return match.group(0)
-        column_abs, letters, row_abs, digits = match.group(3, 4, 5, 6)
-        column = _column_number(letters.encode()) + (0 if column_abs else columns)
-        row = int(digits) + (0 if row_abs else rows)
-        if column < 1 or row < 1:
-            return "#REF!"
-        return f"{column_abs}{column_letter(column)}{row_abs}{row}"
-
-    return _FORMULA_TOKEN.sub(move, text)
+    scan = scan_sheet(xml, max_cells=max_cells, collect=True, max_formulas=max_formulas)
+    return scan.formulas, scan.errors

@@ -3,6 +3,10 @@
 A `Table` is one sheet read against its `SheetSpec`: the header cells found, the columns
 missing, and rows of `Cell`s keyed by English field name. Every cell knows its sheet and
 A1 address from the moment it is read; nothing downstream recomputes a position.
+
+What lies outside the table's columns (a column without a header, a header the spec does
+not know, or a second column with the same header) is not data, but it is not dropped in
+silence either: `Table.outside` keeps those columns with every cell a user typed in them.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 from malark.core.contract import Kind, SheetSpec, a1, column_letter
 from malark.core.swedish import strip_space
 
-__all__ = ["Cell", "Row", "Table", "build_table", "is_blank"]
+__all__ = ["Cell", "OutsideColumn", "Row", "Table", "build_table", "is_blank"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,18 @@ class Row:
 
 
 @dataclass(slots=True)
+class OutsideColumn:
+    """A column that is not one of the table's: why, and the cells typed in it."""
+
+    letter: str
+    header: str | None
+    """Its header text (None when row 1 is empty there)."""
+    duplicate: bool
+    """True when the header is one of the table's, a second time."""
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Table:
     """A sheet read against its spec."""
 
@@ -90,6 +106,9 @@ class Table:
     """Headers of the spec not found in row 1."""
     rows: list[Row] = field(default_factory=list)
     """Data rows (not `Row.is_empty`), in sheet order."""
+    outside: list[OutsideColumn] = field(default_factory=list)
+    """Columns outside the table that hold something typed below row 1 (a formula there
+    is the workbook's own, not data)."""
 
     @property
     def sheet(self) -> str:
@@ -148,4 +167,25 @@ def build_table(
         row = Row(spec.name, number, cells, computed)
         if not row.is_empty:
             table.rows.append(row)
+    table.outside = _outside_columns(spec.name, rows, header_row, set(positions.values()),
+                                     set(wanted), formulas, first_row)
     return table
+
+
+def _outside_columns(sheet: str, rows: Sequence[Sequence[Any]], header_row: list[Any],
+                     used: set[int], known: set[str], formulas: dict[str, str],
+                     first_row: int) -> list[OutsideColumn]:
+    width = max((len(r) for r in rows), default=0)
+    found = []
+    for index in (i for i in range(width) if i not in used):
+        letter = column_letter(index + 1)
+        header = _normalise_header(header_row[index]) if index < len(header_row) else ""
+        column = OutsideColumn(letter, header or None, header in known)
+        for offset, raw in enumerate(rows[1:], start=1):
+            value = raw[index] if index < len(raw) else None
+            address = f"{letter}{first_row + offset}"
+            if not is_blank(value) and address not in formulas:
+                column.cells.append(Cell(sheet, address, value))
+        if column.cells:
+            found.append(column)
+    return found

@@ -8,11 +8,20 @@ button) and the validation engine, which only ever sees `WorkbookData`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from malark.core.contract import SHEET_KONTROLL
 from malark.core.findings import Finding
 
-__all__ = ["WorkbookData"]
+__all__ = ["NONFINITE_TEXT", "UNREAD_SHEETS", "WorkbookData"]
+
+NONFINITE_TEXT = {"nan": "NaN", "inf": "Inf", "-inf": "-Inf"}
+"""`repr` of a float Excel cannot hold → the text a reader shows instead (and records
+as the cell's error value)."""
+UNREAD_SHEETS = frozenset({SHEET_KONTROLL})
+"""Sheets whose values no check reads (the live checks' formulas and their results): a
+reader checks their size like every sheet's but leaves their `rows` empty."""
 
 
 @dataclass(slots=True)
@@ -36,4 +45,6 @@ class WorkbookData:
     readable: bool = True
     """False when the file could not be opened at all (its findings say why)."""
     sha256: str | None = None
+    path: Path | None = None
+    """The file on disk (None for a workbook read from Excel); `file` is its name as shown."""
 

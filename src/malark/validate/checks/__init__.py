@@ -2,8 +2,9 @@
 
     structure  S002–S008, K005   metadata, identity, sheets/columns, locked content, ids
     chain      K001–K004         the goal chain: references, addressed goals answered
+    carried    K007, S007        rows carried from an earlier period are still there
     smart      M001–M006         SMART wording and targets of the committee's own goals (Plan)
-    data       D001–D004, D009, D011, D012   typed values, ranges, dropdown lists
+    data       D001–D004, D009, D011–D013   typed values, text length, dropdown lists
     follow_up  D005–D008, D010   what a follow-up requires, late activities, lights
 
 Each check declares the codes it emits (`Check.codes`); `CHECKS` lists them all in the
@@ -15,15 +16,15 @@ from __future__ import annotations
 from malark.core.contract import Period
 from malark.core.findings import Finding
 from malark.core.model import GoalModel
-from malark.validate.checks import chain, data, follow_up, smart, structure
+from malark.validate.checks import carried, chain, data, follow_up, smart, structure
 from malark.validate.checks.base import Check, Context, check
 from malark.validate.checks.live import LiveBuilder
 from malark.validate.submission import Submission
 
 __all__ = ["CHECKS", "Check", "Context", "check", "checked_codes", "live_builders", "run_checks"]
 
-CHECKS: tuple[Check, ...] = (*structure.CHECKS, *chain.CHECKS, *smart.CHECKS, *data.CHECKS,
-                             *follow_up.CHECKS)
+CHECKS: tuple[Check, ...] = (*structure.CHECKS, *chain.CHECKS, *carried.CHECKS, *smart.CHECKS,
+                             *data.CHECKS, *follow_up.CHECKS)
 
 FILE_CODES = ("S001", "S009", "S010")
 """Codes reported while opening the file, not by a check."""

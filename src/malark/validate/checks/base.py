@@ -26,6 +26,7 @@ from malark.core.findings import Finding, rule
 from malark.core.model import GoalModel, Indicator, KfGoal
 from malark.validate.checks import values
 from malark.validate.checks.live import LiveBuilder
+from malark.validate.ids import assign_ids
 from malark.validate.submission import Submission
 from malark.xlsx.meta import Snapshot, WorkbookMeta, snapshot_for
 from malark.xlsx.table import Cell, Row
@@ -187,6 +188,15 @@ class Context:
     @cached_property
     def goals_by_kf_goal(self) -> dict[str, list[Row]]:
         return _group_by(self.goal_rows, "kf_goal_id")
+
+    @cached_property
+    def proposed_ids(self) -> dict[tuple[str, int], str]:
+        """(sheet, row number) → the id `merge` will give a data row with an empty `Id`
+        (`malark.validate.ids`, the same rule merge uses)."""
+        reserved = [i.id for i in (self.model.kf_indicators if self.model is not None
+                                   else self.reference.kf_indicators)]
+        return {(a.sheet, a.row): a.new_id
+                for a in assign_ids(self.committee, self.submission.tables, reserved=reserved)}
 
     @cached_property
     def kf_goal_ids(self) -> set[str]:

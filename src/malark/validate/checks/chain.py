@@ -156,9 +156,10 @@ def goals_followed_up(ctx: Context) -> Iterator[Finding]:
         if identifier and (ctx.indicators_by_goal.get(identifier)
                            or ctx.activities_by_goal.get(identifier)):
             continue
+        proposal = ctx.proposed_ids.get((row.sheet, row.number), f"{ctx.committee}-1")
         target = identifier or (f"på rad {row.number} (utan Id; ge målet ett id, t.ex. "
-                                f"{ctx.committee}-{len(ctx.goal_rows) + 1}, så att indikatorer och "
-                                "aktiviteter kan peka på det)")
+                                f"{proposal} som sammanställningen annars ger det, så att "
+                                "indikatorer och aktiviteter kan peka på det)")
         cell = row.cells.get("id") if identifier else row.cells.get("text")
         yield ctx.finding("K004", cell, sheet=row.sheet, ref=identifier, target=target)
 

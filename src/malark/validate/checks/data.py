@@ -1,6 +1,6 @@
-"""Typed values (D001–D004, D009, D011, D012): numbers, years and dates as Swedes type
-them, ranges and dropdown lists. D001–D004 are also checked live on the `Kontroll` sheet
-(the builders below each rule's check).
+"""Typed values (D001–D004, D009, D011–D013): numbers, years and dates as Swedes type
+them, ranges, dropdown lists and texts longer than an Excel cell holds. D001–D004 are
+also checked live on the `Kontroll` sheet (the builders below each rule's check).
 
 Content the committee may not change (KF goal text, model-set KF indicator values) is
 judged by S007 only, so one edit gives one finding.
@@ -20,12 +20,14 @@ from malark.core.contract import (
     Kind,
 )
 from malark.core.findings import Finding
+from malark.core.text import EXCEL_CELL_LIMIT, utf16_length
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
 from malark.validate.checks.live import Band, Flag, LiveBook, live, member, quoted, text_of, yyyymmdd
 from malark.validate.checks.live_values import date_value, number_value, valid_year
 from malark.validate.checks.values import Read, ReadKind
 from malark.xlsx.table import Cell, Row
+from malark.xlsx.workbook import NONFINITE_TEXT
 
 __all__ = ["CHECKS", "YEAR_RANGE", "locked_live"]
 
@@ -38,6 +40,7 @@ NOT_SHARE_WORDS = ("resultat", "avvikelse", "förändring", "grad", "ökning", "
 _KF_LOCKED = frozenset({"id", "perspective", "text", "coordinator"})
 _INDICATOR_LOCKED = frozenset({"id", "goal_id", "name", "unit", "direction", "baseline",
                                "baseline_year", "target", "target_year", "kolada_kpi"})
+_NONFINITE = frozenset(NONFINITE_TEXT.values())
 
 
 def _locked(ctx: Context, row: Row, field_name: str) -> bool:
@@ -131,7 +134,7 @@ def _d004_live(book: LiveBook) -> Iterator[Flag]:
                         f'{typed}*({key}<>"")*(1-{member(key, column.choices)})')
 
 
-@check("D001", "D002", "D003", "D004", "D009", "D011", "D012",
+@check("D001", "D002", "D003", "D004", "D009", "D011", "D013",
        live=(_d001_live, _d002_live, _d003_live, _d004_live))
 def typed_values(ctx: Context) -> Iterator[Finding]:
     for spec in COMMITTEE_DATA_SHEETS:
@@ -149,6 +152,8 @@ def _not_typed(cell: Cell) -> str | None:
     """What a cell holds instead of a typed value (D009): a formula, an error value or
     SANT/FALSKT (LibreOffice turns a typed SANT into the formula =TRUE(), so the live
     checks cannot tell the two apart either)."""
+    if cell.error in _NONFINITE:
+        return f"talet {cell.error}, som Excel inte kan visa,"
     if cell.error is not None:
         return f"felvärdet {cell.error}"
     if cell.formula is not None:
@@ -197,7 +202,7 @@ def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[
 def _read_report(ctx: Context, cell: Cell, column: Column, read: Read, invalid_code: str,
                  ref: str | None) -> Iterator[Finding]:
     if isinstance(cell.value, date | time | timedelta) and column.kind is not Kind.DATE:
-        yield ctx.finding("D012", cell, ref=ref, header=column.header,
+        yield ctx.finding("D013", cell, ref=ref, header=column.header,
                           found=values.display(cell.value))
     if read.kind is ReadKind.INVALID:
         yield ctx.finding(invalid_code, cell, ref=ref, header=column.header,
@@ -238,4 +243,16 @@ def _percent_range(ctx: Context, row: Row) -> Iterator[Finding]:
                               found=values.display(found), allowed="0–100 % (enheten är %)")
 
 
-CHECKS = (typed_values,)
+@check("D012")
+def text_fits_a_cell(ctx: Context) -> Iterator[Finding]:
+    """Every text in a data sheet's table fits in an Excel cell (counted as Excel does)."""
+    for spec in COMMITTEE_DATA_SHEETS:
+        for row in ctx.rows(spec.name):
+            for cell in row.cells.values():
+                value = cell.value
+                if type(value) is str and len(value) > EXCEL_CELL_LIMIT // 2 \
+                        and utf16_length(value) > EXCEL_CELL_LIMIT:
+                    yield ctx.finding("D012", cell, ref=row_id(row), length=utf16_length(value))
+
+
+CHECKS = (typed_values, text_fits_a_cell)

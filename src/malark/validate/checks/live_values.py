@@ -181,17 +181,20 @@ def _time_tail(tail: str) -> str:
 
 _DMY_SHAPES = tuple(f"{d}/{m}{sep}0000" for d in ("0", "00") for m in ("0", "00")
                     for sep in ("/", "/ ", " "))
-_ISO, _COMPACT, _DMY, _NAMED = 1, 2, 3, 4
+_YMD_SHAPES = tuple(f"0000{sep}{m}{sep}{d}" for sep in "/." for m in ("0", "00") for d in ("0", "00"))
+_ISO, _COMPACT, _DMY, _NAMED, _YMD = 1, 2, 3, 4, 5
 
 
 def _kind(pattern: str, iso_tail: str) -> str:
     """Which of `swedish.parse_date`'s text forms the pattern has (0 for none): `yyyy-m-d`
-    with an optional time, `yyyymmdd`, `d/m yyyy` (`d/m/yyyy`, `d.m.yyyy`), `d mars yyyy`."""
+    with an optional time, `yyyymmdd`, `yyyy/m/d` (`yyyy.m.d`, one separator), `d/m yyyy`
+    (`d/m/yyyy`, `d.m.yyyy`), `d mars yyyy`."""
     slashed = f'SUBSTITUTE({pattern},".","/")'
+    ymd = "(" + "+".join(f'({pattern}="{s}")' for s in _YMD_SHAPES) + ">0)"
     dmy = "(" + "+".join(f'({slashed}="{s}")' for s in _DMY_SHAPES) + ">0)"
     named = f'(LEFT({pattern},1)="0")*(RIGHT({pattern},5)=" 0000")*(LEN({pattern})>=7)'
     return (f'IF(({iso_tail}<>"#")*{_time_tail(iso_tail)},{_ISO},IF({pattern}="00000000",{_COMPACT},'
-            f"IF({dmy},{_DMY},IF({named},{_NAMED},0))))")
+            f"IF({ymd},{_YMD},IF({dmy},{_DMY},IF({named},{_NAMED},0)))))")
 
 
 def _parts(text: str, pattern: str, kind: str) -> tuple[str, str, str]:
@@ -204,13 +207,16 @@ def _parts(text: str, pattern: str, kind: str) -> tuple[str, str, str]:
     word = f"MID({text},{day_length}+1,LEN({text})-{day_length}-5)"
     unspaced = f'IF(LEFT({word},1)=" ",MID({word},2,99),{word})'
     bare = f'IF(RIGHT({unspaced},1)=".",LEFT({unspaced},LEN({unspaced})-1),{unspaced})'
+    second = f"FIND(MID({pattern},5,1),{pattern},6)"  # yyyy/m/d: the second separator
     names = sorted(MONTHS)
-    year = f"IF({kind}<={_COMPACT},--LEFT({text},4),--RIGHT({text},4))"
+    year = f"IF(({kind}<={_COMPACT})+({kind}={_YMD}),--LEFT({text},4),--RIGHT({text},4))"
     month = (f"IF({kind}={_ISO},--MID({text},6,{dash}-6),IF({kind}={_COMPACT},--MID({text},5,2),"
+             f"IF({kind}={_YMD},--MID({text},6,{second}-6),"
              f"IF({kind}={_DMY},--MID({text},{cut}+1,{dmy_month_length}),"
-             f"{lookup(bare, names, [MONTHS[n] for n in names])})))")
+             f"{lookup(bare, names, [MONTHS[n] for n in names])}))))")
     day = (f"IF({kind}={_ISO},--MID({text},{dash}+1,{iso_day_length}),IF({kind}={_COMPACT},"
-           f"--RIGHT({text},2),IF({kind}={_DMY},--LEFT({text},{cut}-1),--LEFT({text},{day_length}))))")
+           f"--RIGHT({text},2),IF({kind}={_YMD},--MID({text},{second}+1,2),"
+           f"IF({kind}={_DMY},--LEFT({text},{cut}-1),--LEFT({text},{day_length})))))")
     return year, month, day
 
 

@@ -1,6 +1,6 @@
-"""Structure checks (S002–S008, K005, K006): is this a malark workbook for the right
-kommun, year, period and committee, are its sheets and columns there, is read-only content
-intact, are ids unique and shaped as SPEC 3 says?
+"""Structure checks (S002–S008, S012, K005, K006): is this a malark workbook for the right
+kommun, year, period and committee, are its sheets and columns there (and nothing typed
+outside them), is read-only content intact, are ids unique and shaped as SPEC 3 says?
 
 S001, S009 and S010 come from opening the file (`WorkbookData.findings`).
 """
@@ -25,8 +25,8 @@ from malark.core.findings import Finding
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
 from malark.validate.checks.live import Band, Flag, LiveBook, found_earlier, found_in, live
-from malark.xlsx.meta import SNAPSHOT_HASH_FIELD, format_version_of
-from malark.xlsx.table import Cell, Row
+from malark.xlsx.meta import SNAPSHOT_HASH_FIELD, broken_seal, format_version_of
+from malark.xlsx.table import Cell, OutsideColumn, Row
 
 __all__ = ["CHECKS"]
 
@@ -74,28 +74,69 @@ def metadata(ctx: Context) -> Iterator[Finding]:
             reason="KF-målens ögonblicksbild i det dolda bladet _malark har ändrats")
 
 
-@check("S004")
-def identity(ctx: Context) -> Iterator[Finding]:
+def _identity_mismatches(ctx: Context) -> list[tuple[str, str, Any, str]]:
+    """(field, label, value, what was expected) of every identity field that differs from
+    the command's `--period` or the model."""
     meta, model = ctx.meta, ctx.model
+    found: list[tuple[str, str, Any, str]] = []
     if ctx.requested_period is not None and meta.period != ctx.requested_period:
-        yield ctx.finding("S004", _meta_cell(ctx, "period"), sheet=SHEET_META,
-                          field="perioden", found=meta.period.value,
-                          expected=f"perioden {ctx.requested_period.value}")
+        found.append(("period", "perioden", meta.period.value,
+                      f"perioden {ctx.requested_period.value}"))
     if model is None:
-        return
+        return found
     pairs = (
         ("kommun", "kommunen", meta.kommun, model.municipality),
         ("kommunkod", "kommunkoden", meta.kommunkod, model.municipality_code),
         ("budgetår", "budgetåret", meta.budgetår, model.budget_year),
     )
-    for name, label, found, expected in pairs:
-        if str(found).strip() != str(expected).strip():
-            yield ctx.finding("S004", _meta_cell(ctx, name), sheet=SHEET_META, field=label,
-                              found=found, expected=f"{label} {expected}")
+    found += [(name, label, value, f"{label} {expected}") for name, label, value, expected in pairs
+              if str(value).strip() != str(expected).strip()]
     if ctx.committee not in model.committee_ids:
-        yield ctx.finding("S004", _meta_cell(ctx, "nämnd"), sheet=SHEET_META, field="nämnden",
-                          found=ctx.committee,
-                          expected="en av målmodellens nämnder (" + ", ".join(model.committee_ids) + ")")
+        found.append(("nämnd", "nämnden", ctx.committee, "en av målmodellens nämnder ("
+                      + ", ".join(model.committee_ids) + ")"))
+    return found
+
+
+@check("S004")
+def identity(ctx: Context) -> Iterator[Finding]:
+    for name, label, value, expected in _identity_mismatches(ctx):
+        yield ctx.finding("S004", _meta_cell(ctx, name), sheet=SHEET_META, field=label,
+                          found=value, expected=expected)
+
+
+@check("S007")
+def sealed_identity(ctx: Context) -> Iterator[Finding]:
+    """The identity in `_malark` (nämnd, kommun, period, …) is the one the workbook was
+    sealed with when it was generated (`malark.xlsx.meta`), with or without the model.
+    An edited snapshot is S002's (then the seal cannot be trusted either)."""
+    meta = ctx.meta
+    if not meta.snapshot_intact:
+        return
+    reported = {name for name, *_ in _identity_mismatches(ctx)}  # S004's: one edit, one finding
+    for field_name, was, now in broken_seal(meta):
+        if field_name in reported:
+            continue
+        yield ctx.finding("S007", _meta_cell(ctx, field_name), sheet=SHEET_META,
+                          what=f"Fältet {field_name} i det dolda bladet _malark",
+                          expected=_show(was), found=_show(now))
+    if meta.snapshot.sealed is None:
+        yield from _unsealed_identity(ctx)
+
+
+def _unsealed_identity(ctx: Context) -> Iterator[Finding]:
+    """A workbook written before the seal: its committee must still fit its snapshot (one
+    of its committees, every KF goal in it addressed to it, the KF indicators in it of
+    goals it coordinates)."""
+    snapshot, committee = ctx.meta.snapshot, ctx.committee
+    coordinated = {g.id for g in snapshot.kf_goals if g.coordinator == committee}
+    fits = (committee in {c.id for c in snapshot.committees}
+            and all(committee in g.addressed for g in snapshot.kf_goals)
+            and all(i.goal_id in coordinated for i in snapshot.kf_indicators))
+    if not fits:
+        yield ctx.finding("S007", _meta_cell(ctx, "nämnd"), sheet=SHEET_META,
+                          what="Fältet nämnd i det dolda bladet _malark",
+                          expected="nämnden som arbetsbokens KF-mål är adresserade till",
+                          found=_show(committee))
 
 
 @check("S005", "S006")
@@ -111,6 +152,34 @@ def sheets_and_columns(ctx: Context) -> Iterator[Finding]:
                 # where the header belongs in the layout the workbook was generated with
                 yield ctx.finding("S006", sheet=spec.name, address=a1(index, 1),
                                   header=column.header)
+
+
+@check("S012")
+def outside_the_table(ctx: Context) -> Iterator[Finding]:
+    """One finding per column outside a data sheet's table that holds something typed. Not
+    on a sheet with a missing or renamed column: S006 asks for the header first, and the
+    values under a renamed header are read again once it is restored."""
+    for spec in COMMITTEE_DATA_SHEETS:
+        table = ctx.submission.table(spec.name)
+        if table is None or any(c.header in table.missing
+                                for c in spec.columns_of(ctx.meta.format_version)):
+            continue
+        for column in table.outside:
+            yield ctx.finding("S012", column.cells[0], what=_outside_what(column))
+
+
+def _outside_what(column: OutsideColumn) -> str:
+    if column.header is None:
+        why = "saknar rubrik"
+    elif column.duplicate:
+        why = f"har rubriken {column.header} en andra gång"
+    else:
+        why = f"har rubriken \"{values.display(column.header)}\", som inte hör till tabellen"
+    first, count = column.cells[0], len(column.cells)
+    if count == 1:
+        return f"Cellen {first.address} står i kolumn {column.letter}, som {why}."
+    return (f"Kolumn {column.letter}, som {why}, har {count} ifyllda celler "
+            f"({first.address}–{column.cells[-1].address}).")
 
 
 _KF_FIELDS = ("perspective", "text", "coordinator")
@@ -293,16 +362,32 @@ def id_format(ctx: Context) -> Iterator[Finding]:
             identifier = row_id(row)
             if identifier is None or identifier in ctx.model_indicators:
                 continue
-            problem = _id_problem(row, identifier, pattern, shown, sheet, reserved)
+            problem = _id_problem(row, identifier, pattern, shown, sheet, reserved, ctx.committee)
             if problem:
                 yield ctx.finding("K006", row.cells.get("id"), ref=identifier, id=identifier,
                                   problem=problem, example=example)
 
 
+_OTHER_GOAL = re.compile(r"(?P<goal>(?P<owner>[A-Za-zÅÄÖåäö0-9]+)-\d+)(?:-[IA]\d+)?")
+
+
+def _foreign_owner(identifier: str, committee: str, sheet: str) -> str | None:
+    """The problem with an id of SPEC 3's shape that names another committee's goal
+    (`KS-1-I9` or `KS-1` in BUN's workbook), or None when the id is not of that shape."""
+    match = _OTHER_GOAL.fullmatch(identifier)
+    if match is None or match["owner"] == committee or match["owner"].startswith("KF"):
+        return None
+    if sheet == COMMITTEE_NAMNDMAL.name:
+        return (f"har rätt form men en annan nämnds förkortning ({match['owner']}); {committee}:s "
+                f"nämndmål heter {committee}-<nummer>")
+    return (f"har rätt form men börjar med {match['goal']}, som är ett mål för en annan nämnd "
+            f"({match['owner']}); här ska id:t bygga på {committee}:s egna mål eller KF-målen")
+
+
 def _id_problem(row: Row, identifier: str, pattern: re.Pattern[str], shown: str, sheet: str,
-                reserved: set[str]) -> str | None:
+                reserved: set[str], committee: str) -> str | None:
     if not pattern.fullmatch(identifier):
-        return f"följer inte mönstret {shown}"
+        return _foreign_owner(identifier, committee, sheet) or f"följer inte mönstret {shown}"
     if sheet == COMMITTEE_NAMNDMAL.name:
         return None
     if identifier in reserved:
@@ -314,4 +399,5 @@ def _id_problem(row: Row, identifier: str, pattern: re.Pattern[str], shown: str,
     return None
 
 
-CHECKS = (metadata, identity, sheets_and_columns, locked_content, unique_ids, id_format)
+CHECKS = (metadata, identity, sealed_identity, sheets_and_columns, outside_the_table,
+          locked_content, unique_ids, id_format)

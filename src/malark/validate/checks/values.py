@@ -7,7 +7,7 @@ the other checks only want the value and use `number`, `year`, `date_of`, `text`
 
 A value is read as a spreadsheet formula sees it, so that the live checks on the
 `Kontroll` sheet and these checks agree: a date or time where a number is wanted is the
-number Excel stores (its serial, `ReadKind.FROM_DATE`, reported as D012), and SANT/FALSKT
+number Excel stores (its serial, `ReadKind.FROM_DATE`, reported as D013), and SANT/FALSKT
 is 1/0 (the typed-value check reports it as D009 first).
 """
 
@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from malark.core.contract import Kind
 from malark.core.swedish import (
     excel_serial,
     format_date,
@@ -39,6 +40,7 @@ __all__ = [
     "read_number",
     "read_year",
     "text",
+    "typed_value",
     "year",
 ]
 
@@ -51,7 +53,7 @@ class ReadKind(StrEnum):
     """Text (or a serial number in a date column) that was read as a value: D011."""
     FROM_DATE = "from_date"
     """A date, time or duration cell where a number is wanted, read as the serial number
-    Excel stores: D012."""
+    Excel stores: D013."""
     INVALID = "invalid"
     ERROR = "error"
     """An Excel error value (`#DIV/0!`)."""
@@ -145,6 +147,28 @@ def text(cell: Cell | None) -> str | None:
     if cell is None or cell.error is not None:
         return None
     return cell.text
+
+
+_STRIPPED = (Kind.CHOICE, Kind.ID, Kind.GOAL_REF)
+
+
+def typed_value(value: Any, kind: Kind) -> Any:
+    """`value` as its column's `kind` reads it, the way D011 reports it: a number or year
+    typed as text as that number (a year as int), a date typed as text (or a bare serial
+    number) as that date, a dropdown value or id without surrounding spaces (`"Grön "` is
+    Grön). Anything else, and anything that does not read, is returned as it is."""
+    if value is None or isinstance(value, bool):
+        return value
+    if kind in (Kind.NUMBER, Kind.YEAR):
+        number = number_from_cell(value)
+        if number is None:
+            return value
+        return int(number) if kind is Kind.YEAR and number.is_integer() else number
+    if kind is Kind.DATE and isinstance(value, str | int | float):
+        return parse_date(value) or value
+    if kind in _STRIPPED and isinstance(value, str):
+        return value.strip()
+    return value
 
 
 SHOWN_TEXT = 200

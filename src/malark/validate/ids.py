@@ -1,4 +1,6 @@
-"""Next free ids for rows a committee added with an empty `Id` (SPEC 3).
+"""Next free ids for rows a committee added with an empty `Id` (SPEC 3): the ids `merge`
+assigns, and the ids validation proposes (K004, K005) — one rule, so a hint never names an
+id that merge would not give.
 
 A committee goal gets `<NÄMND>-<n>`, an indicator `<goal>-I<n>`, an activity `<goal>-A<n>`,
 where `<n>` is one more than the highest number already used with that prefix in the
@@ -17,6 +19,7 @@ from malark.core.contract import COMMITTEE_AKTIVITETER, COMMITTEE_INDIKATORER, C
 from malark.xlsx.table import Row, Table
 
 __all__ = ["AssignedId", "assign_ids", "is_data_row"]
+
 
 @dataclass(frozen=True, slots=True)
 class AssignedId:
