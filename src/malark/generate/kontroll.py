@@ -40,7 +40,8 @@ from malark.core.model import GoalModel
 from malark.core.swedish import format_date
 from malark.generate.style import HEADER_FILL, HEADER_FONT, LEGEND_FILLS, WRAP_TOP, print_setup
 from malark.validate.checks import live_builders
-from malark.validate.checks.live import Flag, LiveBook, LiveFacts, quoted
+from malark.validate.checks.live import Flag, LiveBook, LiveFacts
+from malark.validate.checks.live_formula import quoted
 from malark.xlsx.meta import snapshot_for
 from malark.xlsx.safety import DEFAULT_LIMITS
 

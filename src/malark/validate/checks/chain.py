@@ -16,7 +16,8 @@ from malark.core.contract import (
 from malark.core.findings import Finding
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
-from malark.validate.checks.live import Band, Flag, LiveBook, found_in, live, member
+from malark.validate.checks.live import Band, Flag, LiveBook, found_in, live
+from malark.validate.checks.live_formula import member
 from malark.xlsx.table import Row
 
 __all__ = ["CHECKS"]

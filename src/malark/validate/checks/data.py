@@ -23,7 +23,8 @@ from malark.core.findings import Finding
 from malark.core.text import EXCEL_CELL_LIMIT, utf16_length
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
-from malark.validate.checks.live import Band, Flag, LiveBook, live, member, quoted, text_of, yyyymmdd
+from malark.validate.checks.live import Band, Flag, LiveBook, live
+from malark.validate.checks.live_formula import member, quoted, text_of, yyyymmdd
 from malark.validate.checks.live_values import date_value, number_value, valid_year
 from malark.validate.checks.values import Read, ReadKind
 from malark.xlsx.table import Cell, Row

@@ -22,7 +22,8 @@ from malark.core.findings import Finding
 from malark.core.lights import indicator_light
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
-from malark.validate.checks.live import Band, Flag, LiveBook, live, member, yyyymmdd
+from malark.validate.checks.live import Band, Flag, LiveBook, live
+from malark.validate.checks.live_formula import member, yyyymmdd
 from malark.validate.checks.live_values import date_value, number_value
 from malark.validate.checks.values import ReadKind
 from malark.xlsx.table import Row

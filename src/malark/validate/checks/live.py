@@ -24,7 +24,7 @@ How it works, so that a formula sees exactly what the Python check sees:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,7 +37,7 @@ from malark.core.contract import (
     column_letter,
 )
 from malark.core.findings import rule
-from malark.core.swedish import WHITESPACE
+from malark.validate.checks.live_formula import column_array, edge_blanks, padded, spaces_to_blank, text_of
 
 __all__ = [
     "Band",
@@ -48,13 +48,7 @@ __all__ = [
     "found_earlier",
     "found_in",
     "live",
-    "member",
-    "padded",
-    "quoted",
-    "spaces_to_blank",
-    "text_of",
     "value_at_first",
-    "yyyymmdd",
 ]
 
 LiveBuilder = Callable[["LiveBook"], Iterator["Flag"]]
@@ -69,67 +63,6 @@ def live(code: str) -> Callable[[Callable[[LiveBook], Iterator[Flag]]], LiveBuil
         return function
 
     return wrap
-
-
-# --- formula text ------------------------------------------------------------------------
-
-def quoted(text: str) -> str:
-    """A string literal in a formula."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _char(character: str) -> str:
-    code = ord(character)
-    return f"CHAR({code})" if code < 128 else f"_xlfn.UNICHAR({code})"
-
-
-def spaces_to_blank(expression: str, extra: Sequence[tuple[str, str]] = ()) -> str:
-    """`expression` (text or an array of texts) with every `WHITESPACE` character made a
-    plain space (same length), so TRIM and FIND can see them; `extra` maps more."""
-    result = expression
-    for character in WHITESPACE:
-        if character != " ":
-            result = f'SUBSTITUTE({result},{_char(character)}," ")'
-    for old, new in extra:
-        result = f"SUBSTITUTE({result},{old},{new})"
-    return result
-
-
-def text_of(cells: str) -> str:
-    """The cells as text, as `Cell.text` before stripping: errors are ""."""
-    return f'IF(ISERROR({cells}),"",{cells}&"")'
-
-
-def member(expression: str, values: Iterable[str]) -> str:
-    """1 where `expression` is exactly one of `values` (case counts), else 0."""
-    terms = [f"EXACT({expression},{quoted(v)})" for v in values]
-    return "(" + "+".join(terms) + ">0)" if terms else "0"
-
-
-def _row_array(values: Sequence[str | int]) -> str:
-    return "{" + ",".join(quoted(v) if isinstance(v, str) else str(v) for v in values) + "}"
-
-
-def _column_array(values: Sequence[int]) -> str:
-    return "{" + ";".join(str(v) for v in values) + "}"
-
-
-def yyyymmdd(day: date) -> int:
-    """A date as the live formulas hold it (see `live_values.date_value`)."""
-    return day.year * 10000 + day.month * 100 + day.day
-
-
-def lookup(expression: str, keys: Sequence[str], values: Sequence[int]) -> str:
-    """The value of the key `expression` is exactly equal to (0 when none)."""
-    if not keys:
-        return "0"
-    return f"MMULT(IFERROR(--EXACT({expression},{_row_array(keys)}),0),{_column_array(values)})"
-
-
-def padded(reference: str, default: str = '""') -> str:
-    """A helper range whose rows past the data (#N/A) read as `default`: needed wherever
-    rows are combined (MMULT, TRANSPOSE), where one #N/A would spoil every row."""
-    return f"IFERROR({reference},{default})"
 
 
 # --- the workbook as the live engine knows it --------------------------------------------
@@ -278,7 +211,7 @@ class Band:
                 cells = self.cells(*run)
                 text = spaces_to_blank(cells + '&""')
                 filled = f"IF(ISERROR({cells}),1,--(LEN(TRIM({text}))>0))"
-                parts.append(f"MMULT({filled},{_column_array([1] * len(run))})")
+                parts.append(f"MMULT({filled},{column_array([1] * len(run))})")
             first = self.cells(self.spec.columns[0].field)
             return f"(ROW({first})>1)*(({'+'.join(parts)})>0)"
         return self.helper("exists", build)
@@ -287,7 +220,7 @@ class Band:
         """The cell as stripped text (`Cell.text`): "" when blank, an error value, or in a
         row that does not exist. Case and inner spaces are kept."""
         text = text_of(self.cells(field_name))
-        edges = _edge_blanks(text)
+        edges = edge_blanks(text)
 
         def build() -> str:
             m = spaces_to_blank(text, (("CHAR(1)", '"x"'),))
@@ -397,16 +330,6 @@ def _column_number(letters: str) -> int:
 def _column_of(reference: str) -> str:
     """`AB` of a helper range `$AB$10:$AB$90`."""
     return reference.split("$")[1]
-
-
-def _edge_blanks(text: str) -> str:
-    """A scalar: 1 when some non-empty text of the array `text` (which may hold errors)
-    starts or ends with a `WHITESPACE` character. Only then is the costly stripping needed;
-    with one condition both spreadsheets evaluate only the branch it picks."""
-    blanks = "&".join(_char(c) for c in WHITESPACE)
-    edge = (f"IFERROR((LEN({text})>0)*(ISNUMBER(FIND(LEFT({text},1),{blanks}))"
-            f"+ISNUMBER(FIND(RIGHT({text},1),{blanks}))),0)")
-    return f"(SUMPRODUCT({edge})>0)"
 
 
 def _runs(spec: SheetSpec) -> list[list[str]]:

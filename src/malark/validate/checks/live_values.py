@@ -19,7 +19,8 @@ length and texts are compared piece by piece instead of being concatenated.
 from __future__ import annotations
 
 from malark.core.swedish import GROUP_SPACES, MINUS_SIGNS, MONTHS
-from malark.validate.checks.live import Band, lookup, quoted, spaces_to_blank
+from malark.validate.checks.live import Band
+from malark.validate.checks.live_formula import lookup, quoted, spaces_to_blank
 
 __all__ = ["date_value", "number_value", "valid_year"]
 

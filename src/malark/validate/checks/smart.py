@@ -25,7 +25,8 @@ from malark.core.swedish import format_number
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
 from malark.validate.checks.data import locked_live
-from malark.validate.checks.live import Band, Flag, LiveBook, live, lookup, member, value_at_first
+from malark.validate.checks.live import Band, Flag, LiveBook, live, value_at_first
+from malark.validate.checks.live_formula import lookup, member
 from malark.validate.checks.live_values import number_value, valid_year
 from malark.xlsx.table import Row
 
