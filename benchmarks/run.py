@@ -17,7 +17,8 @@ city as .docx, .html and once .pdf; goal < 10 s for .docx), the generate figure
 (`bench_generate.py`, when present) and the web page's first-load size and times in
 headless Chromium (`bench_web.py`), and issue 15's
 figures (`bench_hostile.py`): a folder of 1,000 files with duplicates through `merge`, and
-`validate --annotate` of 31,000 filled activity rows.
+`validate --annotate` of 31,000 filled activity rows. Last, what the `Kontroll` sheet
+costs when LibreOffice recalculates a workbook (`bench_kontroll.py`).
 
 Environment: BENCH_REPEAT (default 5) repetitions per command.
 """
@@ -233,6 +234,13 @@ def bench_hostile_figures(root: Path) -> None:
     print(f"  {bench_annotate(root)}")
 
 
+def bench_kontroll_figure(root: Path) -> None:
+    from bench_kontroll import bench_kontroll
+
+    print("\nKontroll:")
+    print(f"  {bench_kontroll(root / 'kontroll')}")
+
+
 def main() -> None:
     print(f"Maskin: {machine()}")
     with tempfile.TemporaryDirectory(prefix="malark-bench-") as tmp:
@@ -243,6 +251,7 @@ def main() -> None:
         bench_generate_figure(root)
         bench_web_figure(root)
         bench_hostile_figures(root)
+        bench_kontroll_figure(root)
 
 
 if __name__ == "__main__":

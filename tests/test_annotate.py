@@ -12,6 +12,7 @@ import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
+from openpyxl.worksheet.formula import ArrayFormula
 
 from malark.core.contract import RESULT_HEADERS, SHEET_META, SHEET_RESULTS, Period
 from malark.core.errors import OutputError
@@ -61,10 +62,17 @@ def _findings(file: str):
     ]
 
 
+def _value(value):
+    if isinstance(value, CellRichText):
+        return str(value), repr(value)
+    if isinstance(value, ArrayFormula):  # the Kontroll sheet's helpers
+        return (value.ref, value.text), None
+    return value, None
+
+
 def _cells(workbook) -> dict[str, list[tuple]]:
-    return {ws.title: [(c.coordinate, str(c.value) if isinstance(c.value, CellRichText) else c.value,
-                        repr(c.value) if isinstance(c.value, CellRichText) else None, c.data_type,
-                        c.number_format) for row in ws.iter_rows() for c in row]
+    return {ws.title: [(c.coordinate, *_value(c.value), c.data_type, c.number_format)
+                       for row in ws.iter_rows() for c in row]
             for ws in workbook.worksheets}
 
 

@@ -41,8 +41,40 @@ def test_k002_goal_on_kf_goal_not_addressed(filled_data, model):
     # KF4 exists in the master but is addressed to KS and TN only
     data = edited(filled_data["plan"], {"Nämndmål!B5": "KF4"})
     assert ("K002", "Nämndmål", "B5") in check_keys(data, model=model)
-    # without the master the workbook cannot know KF4: K001
-    assert ("K001", "Nämndmål", "B5") in check_keys(data)
+    # the workbook carries the model's KF goal ids: the same without the master
+    assert ("K002", "Nämndmål", "B5") in check_keys(data)
+    assert ("K001", "Nämndmål", "B5") not in check_keys(data)
+
+
+def test_k002_without_model_in_a_workbook_that_does_not_carry_the_model_kf_ids(filled_files,
+                                                                                tmp_path):
+    """A workbook from before the snapshot carried the model's KF goal ids: K001, and its
+    snapshot still hashes as it was written (no S002)."""
+    import json
+
+    import openpyxl
+
+    from malark.validate.validation import validate_workbook_data
+    from malark.xlsx.meta import Snapshot, meta_from_rows
+    from malark.xlsx.reader import read_workbook
+    from tests.helpers import edit
+
+    path = edit(filled_files["plan"], {"Nämndmål!B5": "KF4"}, out=tmp_path / "old.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    meta = workbook["_malark"]
+    rows = [[c.value for c in row] for row in meta.iter_rows()]
+    snapshot = meta_from_rows(rows).snapshot.model_copy(update={"model_kf_goal_ids": ()})
+    data = json.loads(snapshot.to_json())
+    assert "model_kf_goal_ids" not in data
+    for row in meta.iter_rows(min_row=2):
+        if row[0].value == "snapshot_sha256":
+            row[1].value = Snapshot.model_validate(data).sha256()
+        elif row[0].value == "snapshot_1":
+            row[1].value = snapshot.to_json()
+    workbook.save(path)
+    keys = {f.key() for f in validate_workbook_data(read_workbook(path)).findings}
+    assert ("K001", "Nämndmål", "B5") in keys
+    assert not {k for k in keys if k[0] in ("K002", "S002")}
 
 
 def test_k002_passes_on_addressed_goals(filled_data, model):

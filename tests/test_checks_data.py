@@ -174,3 +174,42 @@ def test_d002_passes_for_a_percent_that_is_not_a_share(filled_data):
     keys = plan(filled_data, {"Indikatorer!D4": "%", "Indikatorer!C4": "Andel i balans",
                               "Indikatorer!F4": -1.2})
     assert ("D002", "Indikatorer", "F4") in keys
+
+
+def test_d013_a_date_where_a_number_is_required(filled_data):
+    """Excel makes 3/4 typed into Utfall the date 3 April: D013 (not D001); the other
+    checks see the day number Excel stores, as the live formulas do (D002 for a year)."""
+    keys = t1(filled_data, {"Indikatorer!K7": datetime(2027, 4, 3)})
+    assert ("D013", "Indikatorer", "K7") in keys
+    assert not _codes(keys, "D001") and not _codes(keys, "D005")
+    keys = plan(filled_data, {"Nämndmål!G2": datetime(2028, 1, 1)})
+    assert {("D013", "Nämndmål", "G2"), ("D002", "Nämndmål", "G2")} <= keys
+    assert not _codes(check_keys(filled_data["t1"]), "D013")
+
+
+def test_d013_not_for_dates_in_date_columns(filled_data):
+    assert not _codes(plan(filled_data, {"Aktiviteter!F2": datetime(2027, 12, 1)}), "D013")
+
+
+def test_sant_falskt_in_a_typed_cell_is_d009_not_d001_d003_d004(filled_data):
+    keys = t1(filled_data, {"Indikatorer!K7": True, "Aktiviteter!F2": False,
+                            "Aktiviteter!G2": True})
+    assert {("D009", "Indikatorer", "K7"), ("D009", "Aktiviteter", "F2"),
+            ("D009", "Aktiviteter", "G2")} <= keys
+    assert not {k for k in keys if k[0] in ("D001", "D003", "D004")}
+
+
+@pytest.mark.parametrize("blank", [" ", "\u00a0", "\n", "\u202f \r\n"])
+def test_blank_is_the_shared_whitespace_set(filled_data, blank):
+    """Spaces, no-break and thin spaces and line breaks count as blank (as on the Kontroll
+    sheet); around a dropdown value they are ignored."""
+    keys = t1(filled_data, {"Aktiviteter!G2": blank, "Nämndmål!H2": f"{blank}Grön{blank}"})
+    assert ("D005", "Aktiviteter", "G2") in keys
+    assert not _codes(keys, "D004")
+
+
+def test_other_unicode_spaces_are_text(filled_data):
+    """An em space or a tab is not in the shared set: a cell holding only one is not blank."""
+    keys = t1(filled_data, {"Aktiviteter!G2": "\u2003", "Nämndmål!H2": "Grön\t"})
+    assert {("D004", "Aktiviteter", "G2"), ("D004", "Nämndmål", "H2")} <= keys
+    assert not _codes(keys, "D005")

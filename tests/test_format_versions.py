@@ -15,8 +15,10 @@ from tests.filled_workbooks import check_keys, edited
 
 
 def as_version_1(path, out):
-    """What malark 0.1 wrote: no `Åtgärder` column on KF-mål, format_version 1."""
+    """What malark 0.1 wrote: no `Kontroll` sheet, no `Åtgärder` column on KF-mål,
+    format_version 1."""
     workbook = openpyxl.load_workbook(path)
+    del workbook["Kontroll"]
     kf = workbook[COMMITTEE_KF_MAL.name]
     kf.delete_cols(COMMITTEE_KF_MAL.index("actions") + 1)
     meta = workbook["_malark"]

@@ -54,6 +54,11 @@ PROTECTION_FLAGS = ("sheet", "password", "insertRows", "deleteRows", "formatColu
                     "autoFilter", "sort")
 
 
+def _live_mark(rule) -> bool:
+    """A conditional format of the Kontroll sheet's live checks (tested in test_kontroll.py)."""
+    return rule.type == "expression" and "Kontroll!" in rule.formula[0]
+
+
 def normalise(path) -> dict:
     """Everything a user or a reader depends on, in plain Python values."""
     wb = openpyxl.load_workbook(path)
@@ -74,7 +79,10 @@ def normalise(path) -> dict:
                                      if not dv.type and dv.prompt and dv.showInputMessage),
             "conditional": sorted((str(cf.sqref), rule.type, rule.operator, tuple(rule.formula),
                                    rule.iconSet.iconSet if rule.iconSet else None)
-                                  for cf in ws.conditional_formatting for rule in cf.rules),
+                                  for cf in ws.conditional_formatting for rule in cf.rules
+                                  if not _live_mark(rule)),
+            "live_marks": sorted((str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting
+                                 for rule in cf.rules if _live_mark(rule)),
             "cells": {c.coordinate: (c.value, c.data_type, c.number_format, c.protection.locked)
                       for row in ws.iter_rows() for c in row if c.value is not None},
             "locked": {c.coordinate: c.protection.locked for row in ws.iter_rows() for c in row},
@@ -102,9 +110,10 @@ def _letter(snap, sheet, header):
 
 def test_sheets_order_states_and_headers(ks):
     snap, _ = ks
-    assert snap["sheets"] == [("Instruktioner", "visible"), ("KF-mål", "visible"),
-                              ("Nämndmål", "visible"), ("Indikatorer", "visible"),
-                              ("Aktiviteter", "visible"), ("_malark", "veryHidden")]
+    assert snap["sheets"] == [("Instruktioner", "visible"), ("Kontroll", "visible"),
+                              ("KF-mål", "visible"), ("Nämndmål", "visible"),
+                              ("Indikatorer", "visible"), ("Aktiviteter", "visible"),
+                              ("_malark", "veryHidden")]
     for sheet, headers in SPEC_HEADERS.items():
         assert snap[sheet]["headers"] == headers
         assert snap[sheet]["freeze"] == "A2"

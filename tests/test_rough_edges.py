@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from malark import api
 from malark.cli import cli
-from malark.core.contract import Period
+from malark.core.contract import COMMITTEE_DATA_SHEETS, COMMITTEE_SHEET_ORDER, Period
 from malark.core.errors import ModelError
 from malark.core.example import example_model
 from malark.core.swedish import parse_date
@@ -137,16 +137,18 @@ def test_the_init_readme_steps_can_be_followed_in_order(tmp_path):
 
 # --- 14: committee workbooks hold typed text, print only what is filled ------------------------
 def test_committee_rows_follow_their_text_and_print_areas_end_at_the_last_row(filled_files):
+    positions = [COMMITTEE_SHEET_ORDER.index(spec.name) for spec in COMMITTEE_DATA_SHEETS]
     with zipfile.ZipFile(filled_files["t1"]) as package:
-        sheets = [package.read(f"xl/worksheets/sheet{n}.xml").decode() for n in range(2, 6)]
+        sheets = [package.read(f"xl/worksheets/sheet{n + 1}.xml").decode() for n in positions]
         workbook_xml = package.read("xl/workbook.xml").decode()
     data_rows = [row for xml in sheets for row in re.findall(r'<row r="(\d+)"[^>]*>', xml)]
     custom = [m for xml in sheets for m in re.findall(r'<row r="(\d+)"[^>]*customHeight="1"', xml)]
     assert len(data_rows) > 250 and set(custom) == {"1"}  # only the header rows are fixed
     areas = re.findall(r'<definedName name="_xlnm.Print_Area" localSheetId="(\d)">([^<]+)<', workbook_xml)
-    assert [sheet for sheet, _ in areas] == ["1", "2", "3", "4"]
+    areas = [(sheet, formula) for sheet, formula in areas if int(sheet) in positions]
+    assert [int(sheet) for sheet, _ in areas] == positions
     assert all("INDEX(" in formula and "SUMPRODUCT" in formula for _, formula in areas)
-    indicators = dict(areas)["3"]
+    indicators = dict(areas)[str(COMMITTEE_SHEET_ORDER.index("Indikatorer"))]
     assert "$L$" not in indicators  # the Trafikljus formula in prepared rows is not "something typed"
 
 
@@ -166,7 +168,8 @@ def test_print_area_formulas_find_the_last_filled_row(filled_files, tmp_path):
 
     workbook = load_for_edit(filled_files["t1"])
     probe = workbook.create_sheet("Probe", 0)
-    for number, ws in enumerate(workbook.worksheets[2:6], start=1):
+    for number, spec in enumerate(COMMITTEE_DATA_SHEETS, start=1):
+        ws = workbook[spec.name]
         formula = ws.defined_names["_xlnm.Print_Area"].attr_text
         last = formula[formula.index("MAX(2,"):-1]
         probe.cell(number, 1, f"={last}")

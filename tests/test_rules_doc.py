@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from malark.cli import cli
-from malark.core.findings import CATALOGUE, catalogue_markdown
-from malark.validate.checks import CHECKS, FILE_CODES, checked_codes
+from malark.core.findings import AT_SUBMISSION_SV, CATALOGUE, LIVE_SV, catalogue_markdown
+from malark.validate.checks import CHECKS, FILE_CODES, checked_codes, live_builders
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -41,12 +41,25 @@ def test_validation_info_codes():
 
 def test_rules_doc_is_current():
     actual = (DOCS / "rules.md").read_text(encoding="utf-8") if (DOCS / "rules.md").exists() else ""
-    assert actual == catalogue_markdown(), "docs/rules.md är inaktuell: kör `make docs`"
+    assert actual == catalogue_markdown(live_builders()), "docs/rules.md är inaktuell: kör `make docs`"
 
 
-def test_rules_doc_lists_every_code():
-    text = catalogue_markdown()
+def test_rules_doc_lists_every_code_and_says_which_are_live():
+    text = catalogue_markdown(live_builders())
     assert all(f"### {code}" in text for code in CATALOGUE)
+    for code in CATALOGUE:
+        where = LIVE_SV if code in live_builders() else AT_SUBMISSION_SV
+        assert f"| {where} |" in next(line for line in text.splitlines()
+                                     if line.startswith(f"| [{code}]"))
+
+
+def test_the_required_rules_are_live():
+    """Issue 9: at least these rules are checked live on the Kontroll sheet."""
+    required = {"D001", "D002", "D003", "D004", "D005", "D006", "D007", "D008", "K001", "K002",
+                "K003", "K004", "S008", "M003", "M005"}
+    assert required <= set(live_builders())
+    for check in CHECKS:
+        assert {b.live_code for b in check.live} <= set(check.codes)
 
 
 def test_rules_command_lists_the_catalogue():
@@ -56,4 +69,5 @@ def test_rules_command_lists_the_catalogue():
     result = CliRunner().invoke(cli, ["rules", "--format", "json"])
     rules = json.loads(result.stdout)
     assert [r["code"] for r in rules] == list(CATALOGUE)
+    assert {r["code"] for r in rules if r["live"]} == set(live_builders())
     assert {r["code"]: r["severity"] for r in rules if r["code"] in SPEC_CODES} == SPEC_CODES

@@ -239,8 +239,8 @@ SPEC_META_FIELDS = ["format_version", "kommun", "kommunkod", "budgetår", "perio
 
 def test_committee_sheet_order_and_very_hidden_metadata(filled_files):
     workbook = openpyxl.load_workbook(filled_files["t1"])
-    assert workbook.sheetnames == ["Instruktioner", "KF-mål", "Nämndmål", "Indikatorer",
-                                   "Aktiviteter", "_malark"]
+    assert workbook.sheetnames == ["Instruktioner", "Kontroll", "KF-mål", "Nämndmål",
+                                   "Indikatorer", "Aktiviteter", "_malark"]
     meta = workbook["_malark"]
     assert meta.sheet_state == "veryHidden"
     assert [c.value for c in meta[1]][:2] == ["Fält", "Värde"]

@@ -113,6 +113,38 @@ def test_date_never_raises(value):
     assert result is None or isinstance(result, date)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("\u00a0 85,5\r\n", 85.5), ("85,5\u202f%", 85.5), ("\u2212\u2009 5", -5.0), ("85\n", 85.0),
+])
+def test_numbers_with_the_shared_whitespace(text, expected):
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["\u200385", "85\u2003", "1\u2003234", "- \u20035", "\t85"])
+def test_other_unicode_spaces_are_not_blank_in_numbers(text):
+    assert parse_number(text) is None
+
+
+def test_dates_collapse_the_shared_whitespace_only():
+    assert parse_date("31\u00a0mars\n 2026") == date(2026, 3, 31)
+    assert parse_date("31\tmars 2026") is None
+    assert parse_date("31\u2003mars 2026") is None
+
+
+def test_excel_serial_is_what_a_formula_sees():
+    from datetime import time, timedelta
+
+    from malark.core.swedish import excel_serial
+
+    assert excel_serial(date(2027, 4, 3)) == 46480
+    assert excel_serial(datetime(2027, 4, 3, 12)) == 46480.5
+    assert excel_serial(date(1900, 1, 1)) == 1 and excel_serial(date(1900, 3, 1)) == 61
+    assert excel_serial(time(18)) == 0.75
+    assert excel_serial(timedelta(hours=36)) == 1.5
+    for d in (date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2027, 12, 31)):
+        assert parse_date(excel_serial(d)) == d
+
+
 @given(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False))
 def test_readable_number_reads_back_rounded_to_six_decimals(x):
     from malark.core.swedish import format_readable

@@ -24,7 +24,7 @@ from typing import Any
 from malark.core.contract import COMMITTEE_DATA_SHEETS, a1
 from malark.core.findings import Finding, rule
 from malark.xlsx.safety import DEFAULT_LIMITS
-from malark.xlsx.workbook import WorkbookData
+from malark.xlsx.workbook import UNREAD_SHEETS, WorkbookData
 
 __all__ = ["ERROR_TEXTS", "conf_sheet_findings", "read_book", "visibility"]
 
@@ -98,6 +98,9 @@ def _read_sheet(sheet: Any, data: WorkbookData, total: list[int]) -> None:
     if rows_from_a1 * columns_from_a1 > DEFAULT_LIMITS.max_sheet_cells \
             or total[0] > DEFAULT_LIMITS.max_total_cells:
         raise _TooLarge(name, rows_from_a1, columns_from_a1)
+    if name in UNREAD_SHEETS:  # as the file reader: sized, not read
+        data.rows[name] = []
+        return
     block = _as_2d(used.options(ndim=2, empty="", err_to_str=True).value)
     width = left - 1 + max((len(r) for r in block), default=0)
     rows: list[list[Any]] = [[""] * width for _ in range(top - 1)]

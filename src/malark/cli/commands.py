@@ -274,10 +274,12 @@ def validate_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: P
 def rules_command(output_format: str) -> None:
     """Visa regelkatalogen: kod, allvarlighet, regel, perioder och förklaring."""
     from malark.core.findings import CATALOGUE
+    from malark.validate.checks import live_builders
 
     if output_format == "json":
+        live = live_builders()
         echo_json([{"code": r.code, "severity": r.severity.value, "title": r.title,
-                    "periods": r.periods, "explanation": r.explanation}
+                    "periods": r.periods, "explanation": r.explanation, "live": r.code in live}
                    for r in CATALOGUE.values()])
         return
     from malark.validate.render import render_rules

@@ -54,12 +54,10 @@ def cli_markdown() -> str:
 
 def pages() -> dict[str, str]:
     """File name → content of every generated page."""
-    result = {"cli.md": cli_markdown()}
-    from malark.core import findings
+    from malark.core.findings import catalogue_markdown
+    from malark.validate.checks import live_builders
 
-    if hasattr(findings, "catalogue_markdown"):
-        result["rules.md"] = findings.catalogue_markdown()
-    return result
+    return {"cli.md": cli_markdown(), "rules.md": catalogue_markdown(live_builders())}
 
 
 def write_pages(docs_dir: Path) -> list[Path]:

@@ -262,6 +262,8 @@ SETTING_TEMPLATE = "Mall"
 # SPEC 3: the committee workbook
 # ---------------------------------------------------------------------------
 SHEET_INSTRUCTIONS = "Instruktioner"
+SHEET_KONTROLL = "Kontroll"
+"""The live checks (SPEC 3b, format_version 2): a helper, not read back by `validate`."""
 SHEET_META = "_malark"
 GUL_GRANS_NAME = "GulGrans"
 """Workbook-level defined name of the cell holding the yellow threshold (in `_malark`)."""
@@ -328,9 +330,22 @@ COMMITTEE_DATA_SHEETS = (
 )
 COMMITTEE_SHEET_ORDER = (
     SHEET_INSTRUCTIONS,
+    SHEET_KONTROLL,
     *(s.name for s in COMMITTEE_DATA_SHEETS),
     SHEET_META,
 )
+
+# SPEC 3b: the `Kontroll` sheet
+KONTROLL_HEADERS = ("Kod", "Kontroll", "Antal", "Första cell")
+"""Row 3 of `Kontroll`: one row per rule checked live below it."""
+KONTROLL_STATUS_READY = "Klar att skicka in"
+KONTROLL_AT_SUBMISSION = "Kontrolleras när filen lämnas in"
+"""The heading over the rules that only the central validation checks."""
+KONTROLL_MARGIN = 20
+"""Rows the live checks read below the prepared rows of each data sheet."""
+KONTROLL_ERRORS_NAME = "KontrollFel"
+KONTROLL_WARNINGS_NAME = "KontrollVarningar"
+"""Workbook-level defined names of the number of errors and warnings the live checks see."""
 
 # Fields of the `_malark` metadata sheet (`Fält | Värde`), in this order.
 META_FIELDS = (

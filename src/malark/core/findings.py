@@ -9,10 +9,12 @@ can never drift from its code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
+
+from malark.core.contract import KONTROLL_MARGIN
 
 __all__ = ["CATALOGUE", "Finding", "Rule", "Severity", "catalogue_markdown", "rule"]
 
@@ -151,12 +153,13 @@ _RULES: tuple[Rule, ...] = (
          "KF-målet {target} är inte adresserat till {committee}. Koppla {what} till ett "
          "av de KF-mål som står på bladet KF-mål.",
          "Ett nämndmål (eller en indikator eller aktivitet direkt på ett KF-mål) hänger på ett "
-         "KF-mål som fullmäktige inte har riktat till nämnden. Kräver målmodellen (--model); "
-         "utan den blir det K001."),
+         "KF-mål som fullmäktige inte har riktat till nämnden. (Arbetsböcker från äldre "
+         "versioner av malark känner inte målmodellens alla KF-mål; där blir det K001 om inte "
+         "målmodellen anges.)"),
     Rule("K003", E, "Inget svar på ett adresserat KF-mål",
          "KF-målet {target} är adresserat till {committee} men {missing}. {what_to_do}",
-         "Plan: varje adresserat KF-mål behöver minst ett nämndmål eller en aktivitet. "
-         "Uppföljning: varje adresserat KF-mål behöver en text i Bidrag.",
+         "Varje KF-mål som är adresserat till nämnden behöver ett svar: i Plan minst ett "
+         "nämndmål eller en aktivitet, vid uppföljning en text i Bidrag.",
          "Plan: nämndmål/aktivitet; uppföljning: Bidrag"),
     Rule("K004", W, "Nämndmål utan indikator och aktivitet",
          "Nämndmålet {target} har varken indikator eller aktivitet. Lägg till minst en "
@@ -253,7 +256,7 @@ _RULES: tuple[Rule, ...] = (
          "En aktivitet vars slutdatum har passerat bör vara Klar, Försenad eller Avbruten. "
          "Jämförelsedagen är periodens slut – T1 30 april, T2 31 augusti, Helår 31 december "
          "(Plan: dagen före budgetåret) – inte dagens datum, så kontrollen ger samma svar "
-         "vilken dag den än körs och samma svar som bladet Kontroll i arbetsboken."),
+         "vilken dag den än körs."),
     Rule("D009", W, "Formel eller felvärde i en inmatningscell",
          "Cellen innehåller {what} där ett inskrivet värde förväntas. Skriv in värdet.",
          "Formler och felvärden (#DIV/0! m.fl.) i inmatningsceller ger ingen säker uppgift."),
@@ -273,6 +276,15 @@ _RULES: tuple[Rule, ...] = (
          "Excel räknar tecknen i UTF-16-enheter (en emoji räknas som två) och rymmer högst "
          "32 767 i en cell. En längre text kan bara finnas i en fil som skapats utanför "
          "Excel, och den skulle kapas när den skrivs till sammanställningen."),
+    Rule("D013", E, "Datum eller klockslag där ett tal ska stå",
+         "{header} ska vara ett tal men cellen innehåller {found}, som Excel har sparat som "
+         "datum eller klockslag. Skriv talet igen; visas det fortfarande som datum, välj "
+         "formatet Tal för cellen och skriv det en gång till.",
+         "Excel gör om det du skriver till ett datum när det liknar ett (3/4 blir 3 april, "
+         "1-2 blir 1 februari, 12:30 blir ett klockslag). Excel sparar datumet som ett dagnummer "
+         "(3 april 2027 är 46480), och det är det talet som formler och de övriga kontrollerna "
+         "räknar med, även bladet Kontroll. Att cellen är ett datum syns bara när filen lämnas "
+         "in."),
 )
 
 CATALOGUE: dict[str, Rule] = {r.code: r for r in _RULES}
@@ -295,8 +307,39 @@ _FAMILIES = (
 )
 
 
-def catalogue_markdown() -> str:
-    """`docs/rules.md`: the rule reference, generated from the catalogue (`make docs`)."""
+LIVE_SV = "i arbetsboken (bladet Kontroll) och vid inlämning"
+AT_SUBMISSION_SV = "vid inlämning"
+
+_SAME_ANSWER = (
+    "## Samma svar i arbetsboken och vid inlämning",
+    "",
+    "Reglerna i kolumnen *Kontrolleras* med \"i arbetsboken\" räknas också av formler på "
+    "bladet Kontroll i varje nämndarbetsbok, medan controllern skriver. Bladet visar för "
+    "varje sådan regel lika många fynd som `malark validate` ger för samma fil och markerar "
+    "samma celler (ett test räknar om arbetsböcker i LibreOffice och jämför). För att båda "
+    "ska kunna ge exakt samma svar läser kontrollerna cellerna så som en formel ser dem:",
+    "",
+    "- Tomt är en cell utan värde eller med bara mellanslag, hårda eller smala mellanslag "
+    "och radbrytningar. Andra tecken, även tabb och ovanliga mellanslag, räknas som text.",
+    "- Text jämförs exakt: stora och små bokstäver och mellanslag inuti räknas "
+    "(\"grön\" är inte Grön), bara mellanslag och radbrytningar före och efter tas bort.",
+    "- Tal och datum skrivna som text läses med samma regler i båda (\"85,5\", \"85 %\", "
+    "\"1 234,5\", \"−5\", \"1.234.567\", \"31/3 2027\", \"31 mars 2027\", \"2027-03-31\").",
+    "- SANT/FALSKT i en inmatningscell är D009 (som en formel) och räknas som 1/0.",
+    "- Ett datum i en talcell (Excel gör om 3/4 till 3 april) räknas som det tal Excel sparar "
+    "(dagnumret) av alla regler; att det är ett datum säger D013 vid inlämning.",
+    "- K002 behöver inte målmodellen: arbetsboken bär modellens alla KF-mål-id:n.",
+    "- D008 jämför med periodens slut, inte med dagens datum.",
+    "",
+    f"Varje blad kontrolleras till och med {KONTROLL_MARGIN} rader nedanför de förberedda "
+    "raderna; rader som infogas mellan dem kommer med. Det som står längre ned kontrolleras "
+    "vid inlämning.",
+)
+
+
+def catalogue_markdown(live_codes: Collection[str] = ()) -> str:
+    """`docs/rules.md`: the rule reference, generated from the catalogue (`make docs`);
+    `live_codes` are the rules the `Kontroll` sheet also checks."""
     lines = [
         "# Regelreferens",
         "",
@@ -305,15 +348,22 @@ def catalogue_markdown() -> str:
         "",
         "Allvarlighet: **Fel** stoppar sammanställningen (slutkod 1), **Varning** ska ses "
         "över, **Info** berättar vad malark gjort med ett värde.",
+        "",
+        *_SAME_ANSWER,
     ]
     for letter, family, question in _FAMILIES:
         rules = [r for r in CATALOGUE.values() if r.code.startswith(letter)]
         lines += ["", f"## {family} ({letter})", "", question, "",
-                  "| Kod | Allvarlighet | Regel | Perioder |", "|---|---|---|---|"]
+                  "| Kod | Allvarlighet | Regel | Perioder | Kontrolleras |", "|---|---|---|---|---|"]
         lines += [f"| [{r.code}](#{r.code.lower()}) | {SEVERITY_SV[r.severity]} | {r.title} | "
-                  f"{r.periods} |" for r in rules]
+                  f"{r.periods} | {_where(r, live_codes)} |" for r in rules]
         for r in rules:
             example = r.template.replace("{", "‹").replace("}", "›")
             lines += ["", f"### {r.code}", "", f"**{r.title}** ({SEVERITY_SV[r.severity]}, "
-                      f"{r.periods}). {r.explanation}", "", f"Meddelande: {example}"]
+                      f"{r.periods}; kontrolleras {_where(r, live_codes)}). {r.explanation}", "",
+                      f"Meddelande: {example}"]
     return "\n".join(lines) + "\n"
+
+
+def _where(rule: Rule, live_codes: Collection[str]) -> str:
+    return LIVE_SV if rule.code in live_codes else AT_SUBMISSION_SV

@@ -9,28 +9,53 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 __all__ = [
     "EXCEL_EPOCH",
+    "GROUP_SPACES",
+    "MINUS_SIGNS",
     "MONTHS",
+    "WHITESPACE",
+    "collapse_space",
+    "excel_serial",
     "format_date",
     "format_number",
     "format_readable",
     "number_from_cell",
     "parse_date",
     "parse_number",
+    "strip_space",
 ]
 
-_GROUP_SPACES = " \u00a0\u202f\u2009\u2007"
+GROUP_SPACES = " \u00a0\u202f\u2009\u2007"
 """Thousands separators: space, no-break space, narrow no-break, thin and figure space."""
-_SPACES = str.maketrans("", "", _GROUP_SPACES)
-_MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-",
-                          "\ufe63": "-", "\uff0d": "-"})
+WHITESPACE = GROUP_SPACES + "\n\r"
+"""What counts as blank around a value, for every check and for the live checks on the
+`Kontroll` sheet alike: the group spaces and line breaks. (Python's own `str.strip` knows
+more, such as tabs and exotic spaces; a spreadsheet formula can only be exact about a
+fixed set, so both engines use this one. A tab cannot be typed into a cell, and
+LibreOffice reads one in a file as another character.)"""
+MINUS_SIGNS = "-\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d"
+"""Hyphen-minus and the dashes Word and other programs put in its place."""
+_SPACES = str.maketrans("", "", GROUP_SPACES)
+_MINUSES = str.maketrans({sign: "-" for sign in MINUS_SIGNS[1:]})
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?", re.IGNORECASE | re.ASCII)
 _GROUPED_DOTS = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}(,\d+)?", re.ASCII)
-_GROUPED_SPACES = re.compile(rf"[+-]?\d{{1,3}}([{_GROUP_SPACES}]\d{{3}})+([.,]\d+)?", re.ASCII)
-_SIGN_SPACE = re.compile(r"^([+-])\s+")
+_GROUPED_SPACES = re.compile(rf"[+-]?\d{{1,3}}([{GROUP_SPACES}]\d{{3}})+([.,]\d+)?", re.ASCII)
+_SIGN_SPACE = re.compile(rf"^([+-])[{WHITESPACE}]+")
+_SPACE_RUNS = re.compile(f"[{WHITESPACE}]+")
+
+
+def strip_space(text: str) -> str:
+    """`text` without `WHITESPACE` at either end (inner spaces are kept)."""
+    return text.strip(WHITESPACE)
+
+
+def collapse_space(text: str) -> str:
+    """`text` stripped, each inner run of `WHITESPACE` one space (as Excel's TRIM after
+    mapping those characters to spaces)."""
+    return _SPACE_RUNS.sub(" ", text).strip(" ")
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4,
@@ -65,13 +90,13 @@ def parse_number(text: str) -> float | None:
     """
     if not isinstance(text, str) or len(text) > 100:
         return None
-    s = text.translate(_MINUSES).strip()
+    s = strip_space(text.translate(_MINUSES))
     if s.endswith("%"):
-        s = s[:-1].rstrip()
+        s = strip_space(s[:-1])
     s = _SIGN_SPACE.sub(r"\1", s, count=1) if s[:1] in "+-" else s
     if not s or len(s) > 64:
         return None
-    if any(ch in _GROUP_SPACES for ch in s):
+    if any(ch in GROUP_SPACES for ch in s):
         if not _GROUPED_SPACES.fullmatch(s):
             return None
         s = s.translate(_SPACES)
@@ -122,9 +147,10 @@ def format_readable(value: float, *, decimals: int = 6) -> str:
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                   r"(?:z|[+-]\d{2}:?\d{2})?)?", re.ASCII)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
+# The text is `collapse_space`d first: a run of spaces is one space here.
 _YMD = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})", re.ASCII)
-_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/. ]\s*|\s+)(\d{4})", re.ASCII)
-_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\s*([a-zåäö]+)\.?\s+(\d{4})", re.ASCII)
+_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.] ?| )(\d{4})", re.ASCII)
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2}) ?([a-zåäö]+)\.? (\d{4})", re.ASCII)
 _EXCEL_DAY_ONE = date(1899, 12, 31)
 """Serials 1–59 count from here (serial 1 is 1900-01-01; Excel's fictitious
 1900-02-29 is serial 60)."""
@@ -159,7 +185,7 @@ def parse_date(value: object) -> date | None:
         return (_EXCEL_DAY_ONE if days < 60 else EXCEL_EPOCH) + timedelta(days=days)
     if not isinstance(value, str):
         return None
-    s = " ".join(value.strip().lower().split())
+    s = collapse_space(value.lower())
     if len(s) > 40:
         return None
     if m := _ISO.fullmatch(s):
@@ -173,6 +199,22 @@ def parse_date(value: object) -> date | None:
     if (m := _DAY_MONTH_NAME.fullmatch(s)) and m[2] in MONTHS:
         return _safe_date(int(m[3]), MONTHS[m[2]], int(m[1]))
     return None
+
+
+def excel_serial(value: date | time | timedelta) -> float:
+    """The number Excel stores for a date, time or duration cell (1900 date system, as
+    `parse_date` reads serials back): a formula sees this number, not the date."""
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second
+                + value.microsecond / 1e6) / 86400
+    day = value.date() if isinstance(value, datetime) else value
+    epoch = _EXCEL_DAY_ONE if date(1900, 1, 1) <= day < date(1900, 3, 1) else EXCEL_EPOCH
+    fraction = 0.0
+    if isinstance(value, datetime):
+        fraction = excel_serial(value.time())
+    return (day - epoch).days + fraction
 
 
 def format_date(value: date) -> str:

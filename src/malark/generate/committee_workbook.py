@@ -1,11 +1,13 @@
 """Writing one committee workbook (SPEC 3) with openpyxl.
 
-Layout: `Instruktioner`, `KF-mål`, `Nämndmål`, `Indikatorer`, `Aktiviteter` and the very
-hidden `_malark`. Each data sheet holds its pre-filled rows (the model's KF goals and KF
-indicators, and with `--previous` the committee's carried goals, indicators and
-activities) followed by prepared empty rows that already carry validation, styles and the
-Trafikljus formula. A prepared row has an empty Id and no value except that formula,
-which shows "" until an Utfall is typed, so an untouched prepared row reads as empty.
+Layout: `Instruktioner`, `Kontroll` (the live checks, `kontroll.py`; left out of a
+workbook too large for them, `kontroll.MAX_CELLS`), `KF-mål`, `Nämndmål`, `Indikatorer`,
+`Aktiviteter` and the very hidden `_malark`. Each data sheet holds its pre-filled rows
+(the model's KF goals and KF indicators, and with `--previous` the committee's carried
+goals, indicators and activities) followed by prepared empty rows that already carry
+validation, styles and the Trafikljus formula. A prepared row has an empty Id and no value
+except that formula, which shows "" until an Utfall is typed, so an untouched prepared row
+reads as empty.
 
 `_malark` column D is a helper list of goal ids for the `Mål`/`KF-mål` dropdowns: the KF
 goals addressed to the committee, then one `T(INDEX(...))` formula per row of the
@@ -41,6 +43,7 @@ from malark.core.contract import (
     LIGHT_RED,
     LIGHT_YELLOW,
     SHEET_INSTRUCTIONS,
+    SHEET_KONTROLL,
     SHEET_META,
     VALUE_HEADER,
     Assessment,
@@ -54,6 +57,7 @@ from malark.core.scale import DEFAULT_SCALE, AssessmentScale
 from malark.core.template import Template, standard_template
 from malark.generate.history_outcomes import with_history
 from malark.generate.instructions import write_instructions
+from malark.generate.kontroll import live_facts, write_kontroll
 from malark.generate.previous import Carried
 from malark.generate.style import (
     COORDINATED_FILL,
@@ -310,26 +314,31 @@ def build_committee_workbook(
     workbook = Workbook()
     instructions = workbook.active
     instructions.title = SHEET_INSTRUCTIONS
-    write_instructions(instructions, model, committee_id, period)
+    kontroll = workbook.create_sheet(SHEET_KONTROLL)
     lists = {"goal_id": GOAL_LIST_NAME, "kf_goal_id": KF_GOAL_LIST_NAME}
+    lasts: dict[str, int] = {}
     ws = workbook.create_sheet(COMMITTEE_KF_MAL.name)
     scale = template.scale
     kf_spec, goal_spec = _with_scale(COMMITTEE_KF_MAL, scale), _with_scale(COMMITTEE_NAMNDMAL, scale)
-    _add_assessment_colours(ws, kf_spec,
-                            _write_sheet(ws, kf_spec, _kf_rows(model, committee_id), lists), scale)
+    lasts[ws.title] = _write_sheet(ws, kf_spec, _kf_rows(model, committee_id), lists)
+    _add_assessment_colours(ws, kf_spec, lasts[ws.title], scale)
     goal_rows = _carried_rows(COMMITTEE_NAMNDMAL, carried.goals, ())
     goal_rows += _prepared(COMMITTEE_NAMNDMAL, prepared.goals)
     ws = workbook.create_sheet(COMMITTEE_NAMNDMAL.name)
-    goals_last = _write_sheet(ws, goal_spec, goal_rows, lists)
+    goals_last = lasts[ws.title] = _write_sheet(ws, goal_spec, goal_rows, lists)
     _add_assessment_colours(ws, goal_spec, goals_last, scale)
     ws = workbook.create_sheet(COMMITTEE_INDIKATORER.name)
-    last = _write_sheet(ws, COMMITTEE_INDIKATORER,
-                        _indicator_rows(model, committee_id, carried, prepared.indicators), lists)
-    _add_lights(ws, last, template.light_rule)
+    lasts[ws.title] = _write_sheet(ws, COMMITTEE_INDIKATORER, _indicator_rows(
+        model, committee_id, carried, prepared.indicators), lists)
+    _add_lights(ws, lasts[ws.title], template.light_rule)
     activity_rows = _carried_rows(COMMITTEE_AKTIVITETER, carried.activities, ())
     activity_rows += _prepared(COMMITTEE_AKTIVITETER, prepared.activities)
-    _write_sheet(workbook.create_sheet(COMMITTEE_AKTIVITETER.name), COMMITTEE_AKTIVITETER,
-                 activity_rows, lists)
+    ws = workbook.create_sheet(COMMITTEE_AKTIVITETER.name)
+    lasts[ws.title] = _write_sheet(ws, COMMITTEE_AKTIVITETER, activity_rows, lists)
+    live = write_kontroll(kontroll, live_facts(model, committee_id, period), lasts)
+    if not live:  # too large to check live (`kontroll.MAX_CELLS`): checked when handed in
+        workbook.remove(kontroll)
+    write_instructions(instructions, model, committee_id, period, live=live)
     names = _write_meta(workbook.create_sheet(SHEET_META), meta,
                         [g.id for g in snapshot.kf_goals], goals_last)
     for name, reference in names.items():

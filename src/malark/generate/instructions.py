@@ -1,5 +1,6 @@
 """The `Instruktioner` sheet: what the committee fills in this period, by when, whom to ask,
-what the colours mean and how to check the file with the Validera button."""
+what the colours mean and how to check the file: first the `Kontroll` sheet (its counts
+are in row 2), then the Validera button and the central check."""
 
 from __future__ import annotations
 
@@ -11,11 +12,17 @@ from malark.core.contract import (
     COMMITTEE_INDIKATORER,
     COMMITTEE_KF_MAL,
     COMMITTEE_NAMNDMAL,
+    KONTROLL_ERRORS_NAME,
+    KONTROLL_MARGIN,
+    KONTROLL_STATUS_READY,
+    KONTROLL_WARNINGS_NAME,
+    SHEET_KONTROLL,
     Assessment,
     Period,
 )
 from malark.core.model import GoalModel
 from malark.core.swedish import format_date
+from malark.generate.kontroll import status_colours, status_formula
 from malark.generate.style import (
     COORDINATED_FILL,
     INPUT_FILL,
@@ -65,14 +72,28 @@ _LEGEND = (
     (Assessment.ROD.value, "Stor avvikelse utifrån målet, ange åtgärder."),
     (Assessment.EJ_BEDOMD.value, "Inget utfall eller ingen bedömning ännu."),
 )
+_CHECK_STEPS = (
+    f"Bladet {SHEET_KONTROLL} kontrollerar arbetsboken medan du skriver, i Excel, på webben och "
+    "i LibreOffice, utan att något behöver installeras. Högst upp står hur många fel och "
+    "varningar som återstår, och varje kontroll har en länk till den första cellen att rätta.",
+    "På bladen är celler med fel ljusröda och celler med varningar gula; färgen försvinner "
+    "när värdet är rättat. Rätta alla fel och läs varningarna tills det står "
+    f"{KONTROLL_STATUS_READY}.",
+    "Några kontroller görs först när filen lämnas in (de står längst ned på bladet "
+    f"{SHEET_KONTROLL}). Finns fliken Målark i menyfliksområdet (Office-tillägget eller "
+    "malark.xlam) kan du göra dem själv med knappen Validera; annars hör ekonomikontoret av "
+    "sig om något behöver rättas.",
+    "Spara som .xlsx utan att byta filnamn och skicka filen till ekonomikontoret.",
+)
 _VALIDATE_STEPS = (
-    "Fliken Målark i menyfliksområdet → knappen Validera (tillägget malark.xlam, se "
-    "instruktionen från ekonomikontoret).",
+    "Fliken Målark i menyfliksområdet → knappen Validera (Office-tillägget eller malark.xlam, "
+    "se instruktionen från ekonomikontoret).",
     "Bladet Valideringsresultat visar varje fel och varning med en länk till cellen. Rätta "
     "alla fel; läs varningarna.",
     "Tryck Validera igen tills inga fel återstår, spara som .xlsx utan att byta filnamn och "
     "skicka filen till ekonomikontoret.",
 )
+"""The steps of a workbook too large for the `Kontroll` sheet (`kontroll.MAX_CELLS`)."""
 _RULES = (
     "Fyll bara i de gula cellerna; välj i listan där cellen har en pil. Grå celler är låsta.",
     "Behöver du fler rader: använd de förberedda tomma raderna längst ned på varje blad. Lämna "
@@ -81,8 +102,13 @@ _RULES = (
 )
 
 
-def instruction_rows(model: GoalModel, committee_id: str, period: Period) -> list[tuple[str, str]]:
-    """`(label, text)` rows of the sheet; a label of `#` starts a section heading."""
+_MARGIN_NOTE = f" Bladet {SHEET_KONTROLL} kontrollerar också {KONTROLL_MARGIN} rader nedanför dem."
+
+
+def instruction_rows(model: GoalModel, committee_id: str, period: Period, *,
+                     live: bool = True) -> list[tuple[str, str]]:
+    """`(label, text)` rows of the sheet; a label of `#` starts a section heading. `live`:
+    the workbook has the `Kontroll` sheet."""
     committee = model.committee(committee_id)
     day = model.deadline_for(period)
     deadline = format_date(day) if day else "enligt ekonomikontorets utskick"
@@ -111,10 +137,28 @@ def instruction_rows(model: GoalModel, committee_id: str, period: Period) -> lis
                  "målvärdet (utan utgångsvärde: högst 10 % från målvärdet); annars Röd. "
                  "Tomt = ej bedömd."))
     rows.append(("#", "Så här gör du"))
-    rows.extend((f"{n}.", text) for n, text in enumerate(_RULES, start=1))
-    rows.append(("#", "Kontrollera filen med Validera"))
-    rows.extend((f"{n}.", text) for n, text in enumerate(_VALIDATE_STEPS, start=1))
+    rules = (_RULES[0], _RULES[1] + _MARGIN_NOTE, *_RULES[2:]) if live else _RULES
+    rows.extend((f"{n}.", text) for n, text in enumerate(rules, start=1))
+    if live:
+        rows.append(("#", "Kontrollera innan du skickar in"))
+        rows.extend((f"{n}.", text) for n, text in enumerate(_CHECK_STEPS, start=1))
+    else:
+        rows.append(("#", "Kontrollera filen med Validera"))
+        rows.extend((f"{n}.", text) for n, text in enumerate(_VALIDATE_STEPS, start=1))
     return rows
+
+
+def _status_row(ws: Worksheet) -> None:
+    """Row 2: the counts of the `Kontroll` sheet, linked to it (SPEC 3b's defined names); a
+    note instead when the sheet is gone."""
+    errors, warnings = KONTROLL_ERRORS_NAME, KONTROLL_WARNINGS_NAME
+    status = status_formula(errors, warnings)
+    ws.append([SHEET_KONTROLL, f'=IFERROR(HYPERLINK("#\'{SHEET_KONTROLL}\'!A1",{status}'
+                               f'&" – se bladet {SHEET_KONTROLL}"),"Bladet {SHEET_KONTROLL} saknas; '
+                               'ekonomikontoret kontrollerar filen när den lämnas in.")'])
+    ws["A2"].font = ws["B2"].font = Font(bold=True, size=12)
+    ws.row_dimensions[2].height = 20
+    status_colours(ws, "A2:B2", errors, warnings)
 
 
 _LABEL_FILLS = {
@@ -122,14 +166,18 @@ _LABEL_FILLS = {
 }
 
 
-def write_instructions(ws: Worksheet, model: GoalModel, committee_id: str, period: Period) -> None:
+def write_instructions(ws: Worksheet, model: GoalModel, committee_id: str, period: Period, *,
+                       live: bool = True) -> None:
+    """The sheet; `live`: the workbook has the `Kontroll` sheet (its status in row 2)."""
     committee = model.committee(committee_id)
     ws.append([f"Målarbete {model.budget_year} – {committee.name}", None])
     ws["A1"].font = Font(bold=True, size=14, color="1F4E78")
     ws.row_dimensions[1].height = 24
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 100
-    for label, text in instruction_rows(model, committee_id, period):
+    if live:
+        _status_row(ws)
+    for label, text in instruction_rows(model, committee_id, period, live=live):
         if label == "#":
             ws.append([text, None])
             cell = ws.cell(ws.max_row, 1)

@@ -127,18 +127,23 @@ def render_text(reports: Sequence[FileReport], console: Console) -> None:
 
 
 def render_rules(console: Console) -> None:
-    """`malark rules`: the catalogue as a table (code, severity, title, periods); the
-    explanations are in `docs/rules.md`."""
+    """`malark rules`: the catalogue as a table (code, severity, title, periods, whether the
+    `Kontroll` sheet checks it too); the explanations are in `docs/rules.md`."""
     from rich.table import Table
     from rich.text import Text
 
+    from malark.validate.checks import live_builders
+
+    live = live_builders()
     table = Table(title="Regelkatalog (förklaringar: docs/rules.md)", title_justify="left")
     table.add_column("Kod", no_wrap=True)
     table.add_column("Allvarlighet", no_wrap=True)
     table.add_column("Regel")
     table.add_column("Perioder")
+    table.add_column("Kontrolleras")
     for rule in CATALOGUE.values():
         style = SEVERITY_STYLE[rule.severity]
+        where = "bladet Kontroll och vid inlämning" if rule.code in live else "vid inlämning"
         table.add_row(Text(rule.code, style=style), Text(SEVERITY_SV[rule.severity], style=style),
-                      rule.title, rule.periods)
+                      rule.title, rule.periods, where)
     console.print(table)

@@ -98,11 +98,16 @@ class Snapshot(BaseModel):
     """The consolidation the rows were carried from (`T1 2027`)."""
     sealed: dict[str, str] | None = None
     """`SEALED_FIELDS` → their values when the workbook was written (None before seals)."""
+    model_kf_goal_ids: tuple[str, ...] = ()
+    """Every KF goal id of the model, so that a goal id of the model that is not addressed
+    to the committee is told apart (K002) without the model, as the `Kontroll` sheet does.
+    Empty in workbooks written before it was added."""
 
     def to_json(self) -> str:
-        # without carried rows or a seal the JSON (and so the sha256) is what it was before
-        # they existed, so older workbooks keep their hash
-        empty = {name for name in ("carried", "carried_from", "sealed") if not getattr(self, name)}
+        # without carried rows, a seal or the model's goal ids the JSON (and so the sha256)
+        # is what it was before they existed, so older workbooks keep their hash
+        empty = {name for name in ("carried", "carried_from", "sealed", "model_kf_goal_ids")
+                 if not getattr(self, name)}
         return json.dumps(self.model_dump(mode="json", exclude=empty), ensure_ascii=False,
                           sort_keys=True, separators=(",", ":"))
 
@@ -187,6 +192,7 @@ def snapshot_for(model: GoalModel, committee_id: str | None) -> Snapshot:
         kf_goals=goals,
         kf_indicators=indicators,
         deadline=model.deadline.isoformat() if model.deadline else None,
+        model_kf_goal_ids=tuple(g.id for g in model.kf_goals),
     )
 
 

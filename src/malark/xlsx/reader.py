@@ -27,7 +27,7 @@ from malark.core.contract import COMMITTEE_DATA_SHEETS, column_letter
 from malark.core.findings import rule
 from malark.xlsx.safety import DEFAULT_LIMITS, Inspection, Limits, inspect_file
 from malark.xlsx.sheets import quiet_native_errors
-from malark.xlsx.workbook import NONFINITE_TEXT, WorkbookData
+from malark.xlsx.workbook import NONFINITE_TEXT, UNREAD_SHEETS, WorkbookData
 
 __all__ = ["read_workbook", "read_workbook_file"]
 
@@ -83,9 +83,9 @@ def _read_values(inspection: Inspection, data: WorkbookData) -> None:
             name = metadata.name
             data.sheet_names.append(name)
             data.visibility[name] = _visibility(metadata.visible)
-            if "worksheet" in str(metadata.typ).lower():
+            if "worksheet" in str(metadata.typ).lower() and name not in UNREAD_SHEETS:
                 data.rows[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            else:  # chart sheets and the like hold no cells
+            else:  # chart sheets and the like hold no cells; `UNREAD_SHEETS`
                 data.rows[name] = []
     finally:
         workbook.close()

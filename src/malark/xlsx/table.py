@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from malark.core.contract import Kind, SheetSpec, a1, column_letter
+from malark.core.swedish import strip_space
 
 __all__ = ["Cell", "OutsideColumn", "Row", "Table", "build_table", "is_blank"]
 
@@ -39,16 +40,19 @@ class Cell:
 
     @property
     def text(self) -> str | None:
-        """The value as stripped text, or None when empty."""
+        """The value as text without blanks at either end (`swedish.WHITESPACE`), or None
+        when empty."""
         if is_blank(self.value):
             return None
         if isinstance(self.value, float) and self.value.is_integer():
             return str(int(self.value))
-        return str(self.value).strip()
+        return strip_space(str(self.value))
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    """Nothing, or text of nothing but `swedish.WHITESPACE` (the live checks on the
+    `Kontroll` sheet draw the same line)."""
+    return value is None or (isinstance(value, str) and strip_space(value) == "")
 
 
 @dataclass(slots=True)

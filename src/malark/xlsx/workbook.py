@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from malark.core.contract import SHEET_KONTROLL
 from malark.core.findings import Finding
 
-__all__ = ["NONFINITE_TEXT", "WorkbookData"]
+__all__ = ["NONFINITE_TEXT", "UNREAD_SHEETS", "WorkbookData"]
 
 NONFINITE_TEXT = {"nan": "NaN", "inf": "Inf", "-inf": "-Inf"}
 """`repr` of a float Excel cannot hold → the text a reader shows instead (and records
 as the cell's error value)."""
+UNREAD_SHEETS = frozenset({SHEET_KONTROLL})
+"""Sheets whose values no check reads (the live checks' formulas and their results): a
+reader checks their size like every sheet's but leaves their `rows` empty."""
 
 
 @dataclass(slots=True)

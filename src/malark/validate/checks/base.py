@@ -25,6 +25,7 @@ from malark.core.contract import (
 from malark.core.findings import Finding, rule
 from malark.core.model import GoalModel, Indicator, KfGoal
 from malark.validate.checks import values
+from malark.validate.checks.live import LiveBuilder
 from malark.validate.ids import assign_ids
 from malark.validate.submission import Submission
 from malark.xlsx.meta import Snapshot, WorkbookMeta, snapshot_for
@@ -41,6 +42,8 @@ class Check:
     codes: tuple[str, ...]
     needs_meta: bool = True
     """False for the checks that judge the metadata itself (they run on any workbook)."""
+    live: tuple[LiveBuilder, ...] = ()
+    """The formula builders of the codes the `Kontroll` sheet checks live (see `live`)."""
 
     @property
     def name(self) -> str:
@@ -50,13 +53,18 @@ class Check:
         return self.function(context)
 
 
-def check(*codes: str, needs_meta: bool = True) -> Callable[[CheckFunction], Check]:
-    """Declare the rule codes a check function emits."""
+def check(*codes: str, needs_meta: bool = True,
+          live: tuple[LiveBuilder, ...] = ()) -> Callable[[CheckFunction], Check]:
+    """Declare the rule codes a check function emits, and the live formula builders of
+    those of them the `Kontroll` sheet checks too."""
     for code in codes:
         rule(code)  # fails at import time for a code not in the catalogue
+    for builder in live:
+        if builder.live_code not in codes:
+            raise ValueError(f"live {builder.live_code} is not a code of this check")
 
     def wrap(function: CheckFunction) -> Check:
-        return Check(function, codes, needs_meta)
+        return Check(function, codes, needs_meta, live)
 
     return wrap
 

@@ -1,6 +1,6 @@
-"""Data checks (D001–D012): typed values, dropdown lists, what a follow-up period requires,
-late activities, assessments that contradict the indicators, and texts longer than an
-Excel cell holds.
+"""Typed values (D001–D004, D009, D011–D013): numbers, years and dates as Swedes type
+them, ranges, dropdown lists and texts longer than an Excel cell holds. D001–D004 are
+also checked live on the `Kontroll` sheet (the builders below each rule's check).
 
 Content the committee may not change (KF goal text, model-set KF indicator values) is
 judged by S007 only, so one edit gives one finding.
@@ -9,30 +9,28 @@ judged by S007 only, so one edit gives one finding.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, time, timedelta
 
 from malark.core.contract import (
+    COMMITTEE_AKTIVITETER,
     COMMITTEE_DATA_SHEETS,
     COMMITTEE_INDIKATORER,
     COMMITTEE_KF_MAL,
-    LIGHT_GREEN,
-    LIGHT_RED,
-    Assessment,
     Column,
-    Direction,
     Kind,
-    Status,
 )
 from malark.core.findings import Finding
-from malark.core.lights import indicator_light
 from malark.core.text import EXCEL_CELL_LIMIT, utf16_length
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
+from malark.validate.checks.live import Band, Flag, LiveBook, live
+from malark.validate.checks.live_formula import member, quoted, text_of, yyyymmdd
+from malark.validate.checks.live_values import date_value, number_value, valid_year
 from malark.validate.checks.values import Read, ReadKind
 from malark.xlsx.table import Cell, Row
 from malark.xlsx.workbook import NONFINITE_TEXT
 
-__all__ = ["CHECKS", "YEAR_RANGE"]
+__all__ = ["CHECKS", "YEAR_RANGE", "locked_live"]
 
 YEAR_RANGE = (2000, 2100)
 BASELINE_YEAR_RANGE = (1900, 2100)
@@ -43,7 +41,6 @@ NOT_SHARE_WORDS = ("resultat", "avvikelse", "förändring", "grad", "ökning", "
 _KF_LOCKED = frozenset({"id", "perspective", "text", "coordinator"})
 _INDICATOR_LOCKED = frozenset({"id", "goal_id", "name", "unit", "direction", "baseline",
                                "baseline_year", "target", "target_year", "kolada_kpi"})
-_DONE = frozenset({Status.KLAR.value, Status.AVBRUTEN.value, Status.FORSENAD.value})
 _NONFINITE = frozenset(NONFINITE_TEXT.values())
 
 
@@ -55,7 +52,91 @@ def _locked(ctx: Context, row: Row, field_name: str) -> bool:
     return False
 
 
-@check("D001", "D002", "D003", "D004", "D009", "D011")
+def locked_live(band: Band, field_name: str) -> str:
+    """`_locked` as a formula: 1 on the rows where `field_name` is not the committee's."""
+    if band.spec.name == COMMITTEE_KF_MAL.name:
+        return "1" if field_name in _KF_LOCKED else "0"
+    if band.spec.name == COMMITTEE_INDIKATORER.name and field_name in _INDICATOR_LOCKED:
+        assert band.book is not None
+        ids = band.book.facts.model_indicator_ids
+        return band.helper("model-row", lambda: member(band.key("id"), ids)) if ids else "0"
+    return "0"
+
+
+def _typed_columns(book: LiveBook, *kinds: Kind) -> Iterator[tuple[Band, Column, str]]:
+    """(band, column, condition) of the columns of `kinds` that `typed_values` judges: the
+    condition is 1 where the cell holds a typed value that is not locked."""
+    for spec in COMMITTEE_DATA_SHEETS:
+        band = book.band(spec)
+        for column in spec.columns:
+            locked = locked_live(band, column.field)
+            if column.kind in kinds and locked != "1":
+                yield band, column, f"{band.typed(column.field)}*(1-{locked})"
+
+
+@live("D001")
+def _d001_live(book: LiveBook) -> Iterator[Flag]:
+    for band, column, typed in _typed_columns(book, Kind.NUMBER, Kind.YEAR):
+        value = number_value(band, column.field)
+        wrong = f'({value}="X")'
+        if column.kind is Kind.YEAR:
+            wrong = f'(({value}="X")+ISNUMBER({value})*(1-{valid_year(value)}))'
+        yield band.flag("D001", column.field, f"{typed}*{wrong}")
+
+
+def _share_live(band: Band) -> str:
+    """`_is_share` as a formula."""
+    assert band.book is not None
+    book = band.book
+
+    def build() -> str:
+        name = text_of(band.cells("name"))
+        words = "+".join(f"ISNUMBER(SEARCH({quoted(w)},{name}))" for w in NOT_SHARE_WORDS)
+        model_set = member(band.key("id"), book.facts.model_non_shares)
+        return f'EXACT({band.key("unit")},"%")*(({words})=0)*(1-{model_set})'
+    return band.helper("share", build)
+
+
+@live("D002")
+def _d002_live(book: LiveBook) -> Iterator[Flag]:
+    for band, column, typed in _typed_columns(book, Kind.YEAR):
+        value = number_value(band, column.field)
+        low, high = BASELINE_YEAR_RANGE if column.field == "baseline_year" else YEAR_RANGE
+        yield band.flag("D002", column.field,
+                        f"{typed}*{valid_year(value)}*(({value}<{low})+({value}>{high}))")
+    indicators = book.indicators
+    for field_name in PERCENT_FIELDS:
+        value = number_value(indicators, field_name)
+        yield indicators.flag("D002", field_name,
+                              f"(1-{locked_live(indicators, field_name)})*{_share_live(indicators)}"
+                              f"*ISNUMBER({value})*(({value}<0)+({value}>100))")
+    activities = book.band(COMMITTEE_AKTIVITETER)
+    start = date_value(activities, "start_date")
+    low, high = yyyymmdd(date(YEAR_RANGE[0], 1, 1)), yyyymmdd(date(YEAR_RANGE[1], 12, 31))
+    for band, column, typed in _typed_columns(book, Kind.DATE):
+        value = date_value(band, column.field)
+        outside = f"({value}<{low})+({value}>{high})"
+        if column.field == "end_date":
+            outside += f"+ISNUMBER({start})*({value}<{start})"
+        yield band.flag("D002", column.field, f"{typed}*ISNUMBER({value})*({outside})")
+
+
+@live("D003")
+def _d003_live(book: LiveBook) -> Iterator[Flag]:
+    for band, column, typed in _typed_columns(book, Kind.DATE):
+        yield band.flag("D003", column.field, f'{typed}*({date_value(band, column.field)}="X")')
+
+
+@live("D004")
+def _d004_live(book: LiveBook) -> Iterator[Flag]:
+    for band, column, typed in _typed_columns(book, Kind.CHOICE):
+        key = band.key(column.field)
+        yield band.flag("D004", column.field,
+                        f'{typed}*({key}<>"")*(1-{member(key, column.choices)})')
+
+
+@check("D001", "D002", "D003", "D004", "D009", "D011", "D013",
+       live=(_d001_live, _d002_live, _d003_live, _d004_live))
 def typed_values(ctx: Context) -> Iterator[Finding]:
     for spec in COMMITTEE_DATA_SHEETS:
         for row in ctx.rows(spec.name):
@@ -68,13 +149,24 @@ def typed_values(ctx: Context) -> Iterator[Finding]:
                 yield from _percent_range(ctx, row)
 
 
+def _not_typed(cell: Cell) -> str | None:
+    """What a cell holds instead of a typed value (D009): a formula, an error value or
+    SANT/FALSKT (LibreOffice turns a typed SANT into the formula =TRUE(), so the live
+    checks cannot tell the two apart either)."""
+    if cell.error in _NONFINITE:
+        return f"talet {cell.error}, som Excel inte kan visa,"
+    if cell.error is not None:
+        return f"felvärdet {cell.error}"
+    if cell.formula is not None:
+        return f"formeln ={cell.formula.lstrip('=')}"
+    if isinstance(cell.value, bool):
+        return f"värdet {values.display(cell.value)}"
+    return None
+
+
 def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[Finding]:
     ref = row_id(row)
-    if cell.error is not None or cell.formula is not None:
-        if cell.error in _NONFINITE:
-            what = f"talet {cell.error}, som Excel inte kan visa,"
-        else:
-            what = f"felvärdet {cell.error}" if cell.error else f"formeln ={cell.formula.lstrip('=')}"
+    if (what := _not_typed(cell)) is not None:
         yield ctx.finding("D009", cell, ref=ref, what=what)
         return
     if column.kind is Kind.NUMBER:
@@ -110,6 +202,9 @@ def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[
 
 def _read_report(ctx: Context, cell: Cell, column: Column, read: Read, invalid_code: str,
                  ref: str | None) -> Iterator[Finding]:
+    if isinstance(cell.value, date | time | timedelta) and column.kind is not Kind.DATE:
+        yield ctx.finding("D013", cell, ref=ref, header=column.header,
+                          found=values.display(cell.value))
     if read.kind is ReadKind.INVALID:
         yield ctx.finding(invalid_code, cell, ref=ref, header=column.header,
                           found=values.display(cell.value))
@@ -149,104 +244,6 @@ def _percent_range(ctx: Context, row: Row) -> Iterator[Finding]:
                               found=values.display(found), allowed="0–100 % (enheten är %)")
 
 
-def _assessed_rows(ctx: Context) -> Iterator[Row]:
-    """Rows that carry a committee's assessment: every nämndmål and the KF goals the
-    committee coordinates."""
-    yield from ctx.goal_rows
-    for goal_id in sorted(ctx.coordinated):
-        row = ctx.kf_row_by_id.get(goal_id)
-        if row is not None:
-            yield row
-
-
-@check("D005", "D006", "D007")
-def follow_up_required(ctx: Context) -> Iterator[Finding]:
-    if not ctx.follow_up:
-        return
-    for row in ctx.indicator_rows:
-        cell = row.cells.get("outcome")
-        # An error value (#DIV/0!) is no outcome either: D009 says why, D005 that it is required.
-        if (values.read_number(cell).kind in (ReadKind.EMPTY, ReadKind.ERROR) and cell is not None
-                and values.text(row.cells.get("comment")) is None):
-            yield ctx.finding("D005", cell, ref=row_id(row), header=header(row.sheet, "outcome"),
-                              what_to_do="Skriv periodens utfall, eller förklara i "
-                                         f"{header(row.sheet, 'comment')} varför det saknas "
-                                         "(t.ex. att måttet mäts årligen).")
-    for row in _assessed_rows(ctx):
-        yield from _assessment_required(ctx, row)
-    for row in ctx.activity_rows:
-        cell = row.cells.get("status")
-        if cell is not None and values.text(cell) is None:
-            yield ctx.finding("D005", cell, ref=row_id(row), header=header(row.sheet, "status"),
-                              what_to_do="Välj aktivitetens status i listan.")
-
-
-def _assessment_required(ctx: Context, row: Row) -> Iterator[Finding]:
-    cell = row.cells.get("assessment")
-    if cell is None:
-        return
-    assessment = values.text(cell)
-    if assessment is None:
-        yield ctx.finding("D005", cell, ref=row_id(row), header=header(row.sheet, "assessment"),
-                          what_to_do="Välj Grön, Gul, Röd eller Ej bedömd och skriv en analys.")
-        return
-    analysis = row.cells.get("analysis")
-    if assessment in (Assessment.ROD, Assessment.GUL) and analysis is not None \
-            and values.text(analysis) is None:
-        yield ctx.finding("D006", analysis, ref=row_id(row), assessment=assessment)
-    actions = row.cells.get("actions")
-    if assessment == Assessment.ROD and actions is not None and values.text(actions) is None:
-        yield ctx.finding("D007", actions, ref=row_id(row))
-
-
-@check("D008")
-def late_activities(ctx: Context) -> Iterator[Finding]:
-    for row in ctx.activity_rows:
-        end: date | None = values.date_of(row.cells.get("end_date"))
-        cell = row.cells.get("status")
-        status = values.text(cell)
-        if end is None or cell is None or end >= ctx.reference_date or status in _DONE:
-            continue
-        yield ctx.finding("D008", cell, ref=row_id(row), end=values.display(end),
-                          status=f"\"{status}\"" if status else "tom",
-                          reference=values.display(ctx.reference_date))
-
-
-def _light(ctx: Context, row: Row) -> int | None:
-    direction = values.text(row.cells.get("direction")) or Direction.HIGHER.value
-    if direction not in (Direction.HIGHER.value, Direction.LOWER.value):
-        return None
-    return indicator_light(values.number(row.cells.get("baseline")),
-                           values.number(row.cells.get("target")),
-                           values.number(row.cells.get("outcome")),
-                           direction, ctx.meta.gul_grans)
-
-
-@check("D010")
-def assessment_matches_lights(ctx: Context) -> Iterator[Finding]:
-    for row in _assessed_rows(ctx):
-        identifier = row_id(row)
-        cell = row.cells.get("assessment")
-        assessment = values.text(cell)
-        if not identifier or assessment not in (Assessment.GRON, Assessment.ROD):
-            continue
-        lights = [_light(ctx, r) for r in ctx.indicators_by_goal.get(identifier, [])]
-        lights = [light for light in lights if light is not None]
-        if not lights:
-            continue
-        contradicting = LIGHT_RED if assessment == Assessment.GRON else LIGHT_GREEN
-        if all(light == contradicting for light in lights):
-            yield ctx.finding("D010", cell, ref=identifier, assessment=assessment,
-                              indicators=_all_lights(len(lights), contradicting))
-
-
-def _all_lights(count: int, light: int) -> str:
-    """`indikatorn är röd` / `alla 3 indikatorer med utfall är gröna`."""
-    if count == 1:
-        return f"indikatorn är {'röd' if light == LIGHT_RED else 'grön'}"
-    return f"alla {count} indikatorer med utfall är {'röda' if light == LIGHT_RED else 'gröna'}"
-
-
 @check("D012")
 def text_fits_a_cell(ctx: Context) -> Iterator[Finding]:
     """Every text in a data sheet's table fits in an Excel cell (counted as Excel does)."""
@@ -259,5 +256,4 @@ def text_fits_a_cell(ctx: Context) -> Iterator[Finding]:
                     yield ctx.finding("D012", cell, ref=row_id(row), length=utf16_length(value))
 
 
-CHECKS = (typed_values, follow_up_required, late_activities, assessment_matches_lights,
-          text_fits_a_cell)
+CHECKS = (typed_values, text_fits_a_cell)

@@ -18,12 +18,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from malark.core.contract import Direction
+from malark.core.contract import COMMITTEE_AKTIVITETER, COMMITTEE_NAMNDMAL, Direction
 from malark.core.findings import Finding
 from malark.core.model import KfGoal
 from malark.core.swedish import format_number
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
+from malark.validate.checks.data import locked_live
+from malark.validate.checks.live import Band, Flag, LiveBook, live, value_at_first
+from malark.validate.checks.live_formula import lookup, member
+from malark.validate.checks.live_values import number_value, valid_year
 from malark.xlsx.table import Row
 
 __all__ = ["CHECKS", "activity_words", "has_level", "vague_words"]
@@ -102,7 +106,16 @@ def goal_wording(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("M006", cell, ref=identifier, words=_quoted(activity))
 
 
-@check("M003")
+@live("M003")
+def _m003_live(book: LiveBook) -> Iterator[Flag]:
+    if book.facts.period.is_follow_up:
+        return
+    for spec in (COMMITTEE_NAMNDMAL, COMMITTEE_AKTIVITETER):
+        band = book.band(spec)
+        yield band.flag("M003", "responsible", band.blank("responsible"))
+
+
+@check("M003", live=(_m003_live,))
 def responsible(ctx: Context) -> Iterator[Finding]:
     if ctx.follow_up:
         return
@@ -175,7 +188,56 @@ def _year_problem(ctx: Context, row: Row, field_name: str, kf: KfGoal | None,
                                f"{kf.start_year}–{kf.end_year}")
 
 
-@check("M005")
+def _kf_period_live(book: LiveBook, key: str) -> tuple[str, str, str]:
+    """(known, start year, end year) of the addressed KF goal whose id is `key`."""
+    ids = list(book.facts.addressed)
+    starts = [book.facts.addressed[i][0] for i in ids]
+    ends = [book.facts.addressed[i][1] for i in ids]
+    return member(key, ids), lookup(key, ids, starts), lookup(key, ids, ends)
+
+
+def _year_problem_live(value: str, known: str, start: str, end: str, *, empty: bool) -> str:
+    """`_year_problem` as a formula: a year outside the KF goal's period (and, with
+    `empty`, a year left empty)."""
+    outside = f"{valid_year(value)}*{known}*(({value}<{start})+({value}>{end}))"
+    return f'(({value}="")+{outside})' if empty else outside
+
+
+def _goal_kf_period_live(book: LiveBook, band: Band) -> tuple[str, str, str]:
+    """`_kf_goal_of` for the goal ids of the Indikatorer rows: the addressed KF goal itself,
+    else the KF goal of the first Nämndmål row with that id."""
+    goals = book.band(COMMITTEE_NAMNDMAL)
+    key = band.key("goal_id")
+    direct = _kf_period_live(book, key)
+    goals.key("id")  # VLOOKUP's table starts at the id column: the first of the three
+    row_start = goals.helper("kf-start", lambda: _kf_period_live(book, goals.key("kf_goal_id"))[1])
+    row_end = goals.helper("kf-end", lambda: _kf_period_live(book, goals.key("kf_goal_id"))[2])
+    via_start = value_at_first(band, "goal_id", goals, "id", row_start)
+    via_end = value_at_first(band, "goal_id", goals, "id", row_end)
+    start = f"IF({direct[0]},{direct[1]},{via_start})"
+    end = f"IF({direct[0]},{direct[2]},{via_end})"
+    return f"(({direct[0]}+({via_start}>0))>0)", start, end
+
+
+@live("M005")
+def _m005_live(book: LiveBook) -> Iterator[Flag]:
+    if book.facts.period.is_follow_up:
+        return
+    goals = book.band(COMMITTEE_NAMNDMAL)
+    known, start, end = _kf_period_live(book, goals.key("kf_goal_id"))
+    for field_name in ("start_year", "end_year"):
+        value = number_value(goals, field_name)
+        yield goals.flag("M005", field_name, _year_problem_live(
+            value, known, start, end, empty=field_name == "end_year"))
+    band = book.indicators
+    known, start, end = _goal_kf_period_live(book, band)
+    target, year = number_value(band, "target"), number_value(band, "target_year")
+    yield band.flag("M005", "target_year",
+                    f"(1-{locked_live(band, 'target')})*ISNUMBER({target})"
+                    f"*{_year_problem_live(year, known, start, end, empty=True)}")
+
+
+@check("M005", live=(_m005_live,))
 def time_bound(ctx: Context) -> Iterator[Finding]:
     if ctx.follow_up:
         return

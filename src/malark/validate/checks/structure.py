@@ -24,6 +24,7 @@ from malark.core.contract import (
 from malark.core.findings import Finding
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
+from malark.validate.checks.live import Band, Flag, LiveBook, found_earlier, found_in, live
 from malark.xlsx.meta import SNAPSHOT_HASH_FIELD, broken_seal, format_version_of
 from malark.xlsx.table import Cell, OutsideColumn, Row
 
@@ -296,7 +297,20 @@ def _not_coordinated(ctx: Context) -> Iterator[Finding]:
                                   expected="tomt", found=_show(cell.value))
 
 
-@check("S008", "K005")
+@live("S008")
+def _s008_live(book: LiveBook) -> Iterator[Flag]:
+    """An id already used on an earlier row of the same sheet or on an earlier sheet."""
+    earlier: list[Band] = []
+    for spec in COMMITTEE_DATA_SHEETS:
+        band = book.band(spec)
+        used = [found_earlier(band, "id")]
+        if earlier:
+            used.append(found_in(band, "id", [(e, "id") for e in earlier]))
+        yield band.flag("S008", "id", "+".join(used))
+        earlier.append(band)
+
+
+@check("S008", "K005", live=(_s008_live,))
 def unique_ids(ctx: Context) -> Iterator[Finding]:
     first: dict[str, Row] = {}
     for spec in COMMITTEE_DATA_SHEETS:

@@ -4,20 +4,31 @@ Every function takes a `Cell` (or None when the column is missing) and never rai
 `read_number` / `read_year` / `read_date` say HOW a value was read (`ReadKind`), so the data
 checks can report text that was parsed (D011, info) or could not be parsed (D001/D003);
 the other checks only want the value and use `number`, `year`, `date_of`, `text`.
-A formula or error cell is `ReadKind.FORMULA`/`ERROR`: it is never a typed value.
+
+A value is read as a spreadsheet formula sees it, so that the live checks on the
+`Kontroll` sheet and these checks agree: a date or time where a number is wanted is the
+number Excel stores (its serial, `ReadKind.FROM_DATE`, reported as D013), and SANT/FALSKT
+is 1/0 (the typed-value check reports it as D009 first).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from malark.core.contract import Kind
-from malark.core.swedish import format_date, format_number, number_from_cell, parse_date
-from malark.xlsx.table import Cell
+from malark.core.swedish import (
+    excel_serial,
+    format_date,
+    format_number,
+    number_from_cell,
+    parse_date,
+    strip_space,
+)
+from malark.xlsx.table import Cell, is_blank
 
 __all__ = [
     "Read",
@@ -40,6 +51,9 @@ class ReadKind(StrEnum):
     """A real number/date cell."""
     FROM_TEXT = "from_text"
     """Text (or a serial number in a date column) that was read as a value: D011."""
+    FROM_DATE = "from_date"
+    """A date, time or duration cell where a number is wanted, read as the serial number
+    Excel stores: D013."""
     INVALID = "invalid"
     ERROR = "error"
     """An Excel error value (`#DIV/0!`)."""
@@ -52,7 +66,7 @@ class Read:
 
     @property
     def ok(self) -> bool:
-        return self.kind in (ReadKind.VALUE, ReadKind.FROM_TEXT)
+        return self.kind in (ReadKind.VALUE, ReadKind.FROM_TEXT, ReadKind.FROM_DATE)
 
 
 _EMPTY = Read(ReadKind.EMPTY)
@@ -69,7 +83,7 @@ def _empty_or_error(cell: Cell | None) -> Read | None:
         return _EMPTY
     if cell.error is not None:
         return Read(ReadKind.ERROR)
-    if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+    if is_blank(cell.value):
         return _EMPTY
     return None
 
@@ -77,14 +91,20 @@ def _empty_or_error(cell: Cell | None) -> Read | None:
 def read_number(cell: Cell | None) -> Read:
     if (read := _empty_or_error(cell)) is not None:
         return read
-    number = number_from_cell(cell.value)
+    value = cell.value
+    if isinstance(value, bool):
+        return Read(ReadKind.VALUE, float(value))
+    if isinstance(value, date | time | timedelta):
+        return Read(ReadKind.FROM_DATE, excel_serial(value))
+    number = number_from_cell(value)
     if number is None:
         return _INVALID
     return Read(ReadKind.FROM_TEXT if isinstance(cell.value, str) else ReadKind.VALUE, number)
 
 
 def read_year(cell: Cell | None) -> Read:
-    """A year is a whole number; `2027,5` or a date are INVALID (range is the caller's)."""
+    """A year is a whole number: `2027,5` is INVALID (the range is the caller's). A date
+    cell is its serial number, as for `read_number`."""
     read = read_number(cell)
     if not read.ok:
         return read
@@ -101,6 +121,8 @@ def read_date(cell: Cell | None) -> Read:
         return Read(ReadKind.VALUE, value.date())
     if isinstance(value, date):
         return Read(ReadKind.VALUE, value)
+    if isinstance(value, bool | time | timedelta):  # a formula sees a serial number
+        value = float(value) if isinstance(value, bool) else excel_serial(value)
     parsed = parse_date(value)
     return _INVALID if parsed is None else Read(ReadKind.FROM_TEXT, parsed)
 
@@ -161,9 +183,14 @@ def display(value: Any) -> str:
         value = value.date()
     if isinstance(value, date):
         return format_date(value)
+    if isinstance(value, time):
+        return value.strftime("%H:%M" if not value.second else "%H:%M:%S")
+    if isinstance(value, timedelta):
+        minutes = round(value.total_seconds() / 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
     if _is_real_number(value):
         return format_number(float(value))
-    text = "" if value is None else str(value).strip()
+    text = "" if value is None else strip_space(str(value))
     if len(text) > SHOWN_TEXT:  # a pasted essay in a number cell: the message stays readable
         count = f"{len(text):,}".replace(",", " ")
         return f"{text[:SHOWN_TEXT - 40].rstrip()}… ({count} tecken)"
