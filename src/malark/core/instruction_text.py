@@ -4,7 +4,9 @@ A small, documented Markdown subset (docs/mall.md), read with markdown-it-py:
 
     # Målarbete {budgetar} – {namnd_namn}         the title row
     ## Det här fyller du i [Plan]                 a section; [Plan], [T1, T2, Helår] or
-                                                   [uppföljning] shows it only in those periods
+                                                   [uppföljning] shows it only in those periods,
+                                                   [kontroll] / [utan kontroll] only in a
+                                                   workbook with / without the Kontroll sheet
     - **Bladet Nämndmål:** Formulera …            a row: bold label, then its text
     1. Tryck på Validera …                        a numbered row (label "1.")
     Vanlig text.                                  a row without label
@@ -39,6 +41,8 @@ PLACEHOLDERS = {
     "kontaktperson": "nämndens kontaktperson och e-post",
     "vision": "kommunens vision",
     "trafikljusregel": "en mening som förklarar mallens trafikljusregel",
+    "kontrollmarginal": "att bladet Kontroll också kontrollerar raderna nedanför de förberedda "
+                        "(tom text i en arbetsbok utan bladet Kontroll)",
     "gron": "bedömningen för uppnått mål (t.ex. Grön)",
     "gul": "bedömningen för delvis uppnått (t.ex. Gul)",
     "rod": "bedömningen för ej uppnått (t.ex. Röd)",
@@ -47,6 +51,7 @@ PLACEHOLDERS = {
 LEGEND = "farger"
 """`{farger}` alone on a line: the colour legend (cells and the four assessments)."""
 FOLLOW_UP = "uppföljning"
+WITH_KONTROLL, WITHOUT_KONTROLL = "kontroll", "utan kontroll"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_åäöÅÄÖ]+)\}")
 _SELECTOR = re.compile(r"\s*\[([^\]]+)\]\s*$")
 
@@ -60,9 +65,12 @@ class InstructionBlock:
     text: str
     periods: frozenset[Period] | None = None
     """The periods the block is shown in (None: all)."""
+    live: bool | None = None
+    """Shown only in a workbook with (True) or without (False) the Kontroll sheet."""
 
-    def shown_in(self, period: Period) -> bool:
-        return self.periods is None or period in self.periods
+    def shown_in(self, period: Period, live: bool = True) -> bool:
+        return ((self.periods is None or period in self.periods)
+                and (self.live is None or self.live is live))
 
 
 def parse_instructions(markdown: str) -> tuple[tuple[InstructionBlock, ...], list[str]]:
@@ -70,6 +78,7 @@ def parse_instructions(markdown: str) -> tuple[tuple[InstructionBlock, ...], lis
     problems: list[str] = []
     blocks: list[InstructionBlock] = []
     periods: frozenset[Period] | None = None
+    live: bool | None = None
     tokens = MarkdownIt("commonmark").parse(markdown)
     list_kind: list[str] = []
     number = 0
@@ -84,25 +93,25 @@ def parse_instructions(markdown: str) -> tuple[tuple[InstructionBlock, ...], lis
             text = _plain(tokens[index + 1])
             if token.tag == "h1":
                 blocks.append(InstructionBlock("title", "", text, None))
-                periods = None
+                periods = live = None
                 continue
             selector = _SELECTOR.search(text)
-            periods = None
+            periods = live = None
             if selector:
-                periods = _periods(selector.group(1), line, problems)
+                periods, live = _selection(selector.group(1), line, problems)
                 text = text[:selector.start()].rstrip()
-            blocks.append(InstructionBlock("heading", "", text, periods))
+            blocks.append(InstructionBlock("heading", "", text, periods, live))
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             if index >= 2 and tokens[index - 2].type == "list_item_open":
                 number += 1
                 label, text = _labelled(token)
                 if not label and list_kind and list_kind[-1] == "ordered_list_open":
                     label = f"{number}."
-                blocks.append(InstructionBlock("row", label, text, periods))
+                blocks.append(InstructionBlock("row", label, text, periods, live))
             elif token.content.strip() == "{" + LEGEND + "}":
-                blocks.append(InstructionBlock("legend", "", "", periods))
+                blocks.append(InstructionBlock("legend", "", "", periods, live))
             else:
-                blocks.append(InstructionBlock("row", "", _plain(token), periods))
+                blocks.append(InstructionBlock("row", "", _plain(token), periods, live))
         else:
             continue
         problems.extend(_unknown_placeholders(blocks[-1], line) if blocks else [])
@@ -116,17 +125,24 @@ def fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def _periods(selector: str, line: int, problems: list[str]) -> frozenset[Period] | None:
+def _selection(selector: str, line: int,
+               problems: list[str]) -> tuple[frozenset[Period] | None, bool | None]:
+    """The periods and the Kontroll condition of a heading's `[…]`."""
     chosen: set[Period] = set()
-    for part in (p.strip() for p in selector.split(",")):
-        if part.casefold() == FOLLOW_UP:
+    live: bool | None = None
+    for part in (" ".join(p.split()) for p in selector.split(",")):
+        word = part.casefold()
+        if word == FOLLOW_UP:
             chosen.update(p for p in Period if p.is_follow_up)
-        elif part.casefold() in (p.casefold() for p in PERIODS):
-            chosen.add(next(p for p in Period if p.value.casefold() == part.casefold()))
+        elif word in (p.casefold() for p in PERIODS):
+            chosen.add(next(p for p in Period if p.value.casefold() == word))
+        elif word in (WITH_KONTROLL, WITHOUT_KONTROLL):
+            live = word == WITH_KONTROLL
         else:
             problems.append(f"rad {line}: okänd period \"{part}\" i [{selector}] (skriv "
-                            f"{', '.join(PERIODS)} eller {FOLLOW_UP})")
-    return frozenset(chosen) if chosen else None
+                            f"{', '.join(PERIODS)}, {FOLLOW_UP}, {WITH_KONTROLL} eller "
+                            f"{WITHOUT_KONTROLL})")
+    return (frozenset(chosen) if chosen else None), live
 
 
 def _unknown_placeholders(block: InstructionBlock, line: int) -> list[str]:
