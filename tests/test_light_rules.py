@@ -106,6 +106,41 @@ def _workbook(path: Path, rule: LightRule, parameter: float, cases) -> None:
     workbook.save(path)
 
 
+GENERATED = {"genererad_malvarde": ("andel_av_malvarde", "andel", 0.8),
+             "genererad_trend": ("trend", "tolerans", 0.02)}
+"""Workbooks `generate` writes with a template of each rule (the formula and its parameter
+as a committee gets them)."""
+
+
+def _generated(root: Path, name: str, rule: str, key: str, value: float, cases) -> Path:
+    from malark.core.contract import Period
+    from malark.core.example import example_model
+    from malark.core.template import copy_standard, load_template
+    from malark.generate.committee_workbook import (
+        PreparedRows,
+        build_committee_workbook,
+        write_committee_workbook,
+    )
+
+    folder = copy_standard(root / f"mall_{name}")
+    toml = folder / "mall.toml"
+    text = toml.read_text(encoding="utf-8").replace('regel = "andel_av_vagen"', f'regel = "{rule}"')
+    toml.write_text(text.replace(f"{key} = ", f"{key} = {value}\n# ", 1), encoding="utf-8")
+    # BUN coordinates no KF goal: its Indikatorer rows are all prepared rows
+    workbook = build_committee_workbook(example_model(), "BUN", Period.T1, template=load_template(folder),
+                                        prepared=PreparedRows(indicators=len(cases) + 5))
+    path = write_committee_workbook(workbook, root / f"{name}.xlsx")
+    spec = COMMITTEE_INDIKATORER
+    edited = openpyxl.load_workbook(path)
+    ws = edited[spec.name]
+    for row, (direction, baseline, target, previous, outcome) in enumerate(cases, start=2):
+        for field, cell_value in (("direction", direction), ("baseline", baseline), ("target", target),
+                                  ("previous_outcome", previous), ("outcome", outcome)):
+            ws[f"{spec.letter(field)}{row}"] = cell_value
+    edited.save(path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
     """Every set in its own workbook; ONE LibreOffice run recalculates them all."""
@@ -115,6 +150,9 @@ def recalculated(tmp_path_factory):
         path = root / f"{name}.xlsx"
         _workbook(path, rule, parameter, cases)
         paths.append(path)
+    for name, (rule, key, value) in GENERATED.items():
+        cases = SHARE_OF_TARGET_CASES if rule == "andel_av_malvarde" else TREND_CASES
+        paths.append(_generated(root, name, rule, key, value, cases))
     outdir = root / "out"
     profile = (root / f"lo_{uuid.uuid4().hex}").as_uri()
     subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--calc",
@@ -122,7 +160,10 @@ def recalculated(tmp_path_factory):
                    check=True, capture_output=True, timeout=180)
     light = COMMITTEE_INDIKATORER.letter("light")
     result = {}
-    for name, (_rule, _parameter, cases) in SETS.items():
+    every = {**SETS, **{name: (LightRule(rule), value, SHARE_OF_TARGET_CASES
+                               if rule == "andel_av_malvarde" else TREND_CASES)
+                        for name, (rule, _key, value) in GENERATED.items()}}
+    for name, (_rule, _parameter, cases) in every.items():
         ws = openpyxl.load_workbook(outdir / f"{name}.xlsx", data_only=True)[COMMITTEE_INDIKATORER.name]
         codes = [ws[f"{light}{row}"].value for row in range(2, len(cases) + 2)]
         result[name] = [None if c in ("", None) else int(c) for c in codes]
@@ -131,9 +172,14 @@ def recalculated(tmp_path_factory):
 
 @pytest.mark.libreoffice
 @LIBREOFFICE
-@pytest.mark.parametrize("name", list(SETS))
+@pytest.mark.parametrize("name", [*SETS, *GENERATED])
 def test_formula_agrees_with_python(recalculated, name):
-    rule, parameter, cases = SETS[name]
+    if name in GENERATED:
+        rule_name, _key, parameter = GENERATED[name]
+        rule = LightRule(rule_name)
+        cases = SHARE_OF_TARGET_CASES if rule is LightRule.SHARE_OF_TARGET else TREND_CASES
+    else:
+        rule, parameter, cases = SETS[name]
     mismatches = [(case, got, _expected(rule, case, parameter))
                   for case, got in zip(cases, recalculated[name], strict=True)
                   if got != _expected(rule, case, parameter)]

@@ -183,6 +183,7 @@ def write_instructions(ws: Worksheet, model: GoalModel, committee_id: str, perio
         if label == "=":
             ws.append([text, None])
             ws.cell(ws.max_row, 1).font = look.title_font
+            ws.cell(ws.max_row, 1).alignment = Alignment(vertical="center")
             ws.row_dimensions[ws.max_row].height = 24
             if live and ws.max_row == 1:
                 _status_row(ws, 2, look)

@@ -130,7 +130,7 @@ def write_kontroll(ws: Worksheet, facts: LiveFacts, lasts: dict[str, int],
         return False
     _write_status(ws, rows, look)
     _write_table(ws, rows, look)
-    last = _write_at_submission(ws, rows, facts)
+    last = _write_at_submission(ws, rows, facts, look)
     _write_helpers(ws, book)
     _mark_data_sheets(ws.parent, rows)
     names = {KONTROLL_ERRORS_NAME: "$E$1", KONTROLL_WARNINGS_NAME: "$E$2"}
@@ -220,11 +220,11 @@ def _first_cell(ws: Worksheet, live_row: _LiveRow) -> None:
     ws.cell(row, 4).font = Font(color="0563C1", underline="single")
 
 
-def _write_at_submission(ws: Worksheet, rows: list[_LiveRow], facts: LiveFacts) -> int:
+def _write_at_submission(ws: Worksheet, rows: list[_LiveRow], facts: LiveFacts, look: Look) -> int:
     """The rules only the central validation checks, and how this sheet works."""
     live = {r.rule.code for r in rows}
     row = _TABLE_ROW + len(rows) + 2
-    ws.cell(row, 1, KONTROLL_AT_SUBMISSION).font = Font(bold=True, size=12, color="1F4E78")
+    ws.cell(row, 1, KONTROLL_AT_SUBMISSION).font = look.section_font
     for rule in CATALOGUE.values():
         if rule.code in live or not applies(rule, facts.period):
             continue
@@ -232,7 +232,7 @@ def _write_at_submission(ws: Worksheet, rows: list[_LiveRow], facts: LiveFacts) 
         ws.cell(row, 1, rule.code)
         ws.cell(row, 2, f"{rule.title} ({SEVERITY_SV[rule.severity].lower()})")
     row += 2
-    ws.cell(row, 1, "Så fungerar bladet").font = Font(bold=True, size=12, color="1F4E78")
+    ws.cell(row, 1, "Så fungerar bladet").font = look.section_font
     for text in _notes(facts):
         row += 1
         ws.cell(row, 2, text).alignment = WRAP_TOP

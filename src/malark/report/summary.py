@@ -175,15 +175,16 @@ def deviations_section(blocks: Blocks, source: ReportSource) -> None:
             title = f"{row.text('id') or ''} {shown(row.value('text')) or ''}".strip()
             found.append(((_SEVERITY[mark.assessment], 1, order.get(committee, len(order)), n),
                           title, committee, mark, row))
+    red, yellow = source.scale.red, source.scale.yellow
     if not found:
-        blocks.paragraph("Inga mål är bedömda Röd eller Gul den här perioden.")
+        blocks.paragraph(f"Inga mål är bedömda {red} eller {yellow} den här perioden.")
         return
-    blocks.paragraph("Alla mål som bedömts Röd eller Gul, med analys och åtgärder. Röd står före "
-                     "Gul och KF-målen före nämndmålen.")
+    blocks.paragraph(f"Alla mål som bedömts {red} eller {yellow}, med analys och åtgärder. {red} "
+                     f"står före {yellow} och KF-målen före nämndmålen.")
     rows = tuple(((Span(title),), (Span(committee),), (mark,),
                   (Span(shown(row.value("analysis")) or ""),), (Span(shown(row.value("actions")) or ""),))
                  for _key, title, committee, mark, row in sorted(found, key=lambda item: item[0]))
-    blocks.add(Table("Mål som bedömts Röd eller Gul",
+    blocks.add(Table(f"Mål som bedömts {red} eller {yellow}",
                      tuple((Span(h),) for h in ("Mål", "Nämnd", "Bedömning", "Analys", "Åtgärder")),
                      rows, (3.6, 1.6, 2.1, 4.1, 4.1)))
 
