@@ -66,14 +66,30 @@ def _typed_workbook(folder: Path) -> Path:
     return edit(path, typed_texts())
 
 
+def _template_workbook(folder: Path, model: Path) -> Path:
+    """KS's T1 workbook made with a municipality's template (other words for the
+    assessments, SPEC 3c), filled in those words, with mistakes in them: the live checks
+    must judge by the workbook's words as validate does."""
+    from malark import api
+    from tests.template_support import in_words, vansbro_vargarda
+
+    [path] = api.generate(model, folder / "mall_ut", period="T1", committees=["KS"],
+                          template=vansbro_vargarda(folder / "mall"))
+    edit(path, in_words(T1_KS))
+    return edit(path, {"KF-mål!E2": "Grön", "KF-mål!E4": "Ej uppfyllt", "KF-mål!F4": None,
+                       "Nämndmål!H2": "Delvis uppfyllt", "Nämndmål!I2": None},
+                out=folder / "mall.xlsx")
+
+
 @pytest.fixture(scope="module")
-def recalculated(filled_files, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+def recalculated(filled_files, _example_project, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     """name → (the workbook as the controller saves it, LibreOffice's recalculated copy)."""
     root = tmp_path_factory.mktemp("kontroll")
     files: dict[str, Path] = {}
     for name, (base, changes) in {**FAILING, **{f"pass-{k}": v for k, v in PASSING.items()}}.items():
         files[name] = edit(filled_files[base], changes, out=root / f"{name}.xlsx")
     files["typed"] = _typed_workbook(root)
+    files["mall"] = _template_workbook(root, _example_project.model)
     inserted = shutil.copy(filled_files["t1"], root / "inserted.xlsx")
     insert_row(inserted, "Aktiviteter", 3)
     insert_row(inserted, "Indikatorer", 5)
@@ -133,7 +149,7 @@ def _status(errors: int, warnings: int) -> str:
     return f"{warning_text} att se över – filen kan skickas in"
 
 
-CASES = [*FAILING, *(f"pass-{k}" for k in PASSING), "typed", "inserted"]
+CASES = [*FAILING, *(f"pass-{k}" for k in PASSING), "typed", "inserted", "mall"]
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -168,3 +184,10 @@ def test_every_live_rule_fails_somewhere_and_passes_somewhere(kontroll_sheets):
         for code, (count, _) in _live_table(kontroll_sheets[name]).items():
             (fired if count else passed).add(code)
     assert fired == set(live_builders()) == passed
+
+
+def test_the_live_checks_use_the_templates_words(kontroll_sheets):
+    """In a workbook of a template with other words, `Grön` is not in the list (D004) and
+    `Ej uppfyllt`/`Delvis uppfyllt` need analysis and actions (D006, D007), live too."""
+    table = _live_table(kontroll_sheets["mall"])
+    assert (table["D004"][0], table["D006"][0], table["D007"][0]) == (1, 2, 1)

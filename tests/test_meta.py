@@ -41,7 +41,11 @@ def test_rows_round_trip():
     assert read.snapshot.sealed == {"nämnd": "BUN", "kommun": meta.kommun,
                                     "kommunkod": meta.kommunkod, "period": "T1",
                                     "budgetår": str(meta.budgetår),
-                                    "model_fingerprint": meta.model_fingerprint}
+                                    "model_fingerprint": meta.model_fingerprint,
+                                    "gul_grans": str(meta.gul_grans), "mall_fingerprint": "",
+                                    "ljusregel": "andel_av_vagen", "bedömning_grön": "Grön",
+                                    "bedömning_gul": "Gul", "bedömning_röd": "Röd",
+                                    "bedömning_ej_bedömd": "Ej bedömd"}
 
 
 def test_snapshot_holds_only_addressed_goals_and_coordinated_indicators():

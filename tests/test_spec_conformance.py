@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC_COMMANDS = {
     "init": ([("directory", 1, False)], set()),
     "demo": ([("directory", 1, False)], set()),
-    "generate": ([("model", 1, True)], {"-o", "--period", "--previous", "--namnd"}),
+    "generate": ([("model", 1, True)], {"-o", "--period", "--previous", "--namnd", "--mall"}),
     "validate": ([("inputs", -1, True)], {"--model", "--period", "--format", "--annotate"}),
     "merge": ([("inputs", -1, True)], {"--model", "-o", "--period", "--skip-invalid", "--format"}),
     "kolada": ([("model", 1, True)], {"--years", "--jamfor", "--offline"}),
@@ -58,12 +58,19 @@ def test_command_arguments_and_options_are_spec_1(name):
 
 
 def test_command_set_and_addin_build():
-    assert set(cli.commands) == {*SPEC_COMMANDS, "addin", "web"}
+    assert set(cli.commands) == {*SPEC_COMMANDS, "addin", "web", "mall"}
     build = cli.commands["addin"].commands["build"]
     arguments, flags = _params(build)
     assert arguments == [] and "-o" in flags
     options = {p.name: p for p in build.params}
     assert options["out_dir"].default == "."
+
+
+def test_mall_kopiera_takes_a_folder():
+    group = cli.commands["mall"].commands
+    assert set(group) == {"kopiera"}
+    arguments, _flags = _params(group["kopiera"])
+    assert [a[0] for a in arguments] == ["directory"]
 
 
 def test_web_build_and_serve_take_spec_7bs_options():

@@ -30,7 +30,9 @@ def _meta_keys(keys):
 
 
 NEW_VALUES = {"nämnd": "KS", "kommun": "Annanstad", "kommunkod": "0662", "period": "T1",
-              "budgetår": 2028.0, "model_fingerprint": "0" * 64}
+              "budgetår": 2028.0, "model_fingerprint": "0" * 64, "gul_grans": 0.9,
+              "mall_fingerprint": "1" * 64, "ljusregel": "trend", "bedömning_grön": "Blå",
+              "bedömning_gul": "Lila", "bedömning_röd": "Svart", "bedömning_ej_bedömd": "Vit"}
 
 
 def test_every_sealed_field_has_a_new_value_here():

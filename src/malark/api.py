@@ -43,6 +43,7 @@ __all__ = [
     "WorkbookData",
     "annotate",
     "build_addin",
+    "copy_template",
     "build_web",
     "generate",
     "init_project",
@@ -52,6 +53,7 @@ __all__ = [
     "report",
     "validate_files",
     "validate_workbook_data",
+    "workbook_template",
 ]
 
 _LAZY_NAMES = {
@@ -169,6 +171,7 @@ def generate(
     force: bool = False,
     progress: Callable[[int, int, Path], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    template: Path | str | None = None,
 ) -> list[Path]:
     """Write one committee workbook per committee to `out_dir` (SPEC 3) and return the paths.
 
@@ -178,7 +181,8 @@ def generate(
     returned file must never be overwritten by accident). `progress(done, total, path)` is
     called as soon as each file is written; `warn(message)` for each committee whose rows
     come from an earlier period than `previous`'s own, or that has none because it was
-    missing there (Swedish messages).
+    missing there (Swedish messages). `template` is a workbook template folder (SPEC 3c);
+    without it the model's `Mall` setting, else the standard template (`workbook_template`).
     """
     from malark.generate.committee_workbook import (
         build_committee_workbook,
@@ -189,6 +193,7 @@ def generate(
 
     the_period = _period(period) or Period.PLAN
     model = read_model(model_path)
+    chosen_template = workbook_template(model_path, model, template)
     by_upper = {c.upper(): c for c in model.committee_ids}
     asked = [part.strip() for c in committees or () for part in c.split(",") if part.strip()]
     chosen = list(dict.fromkeys(by_upper.get(c.upper(), c) for c in asked)) or list(model.committee_ids)
@@ -210,7 +215,8 @@ def generate(
         notice = earlier.warning_for(committee_id, carried) if earlier and carried else None
         if notice and warn is not None:
             warn(notice)
-        workbook = build_committee_workbook(model, committee_id, the_period, carried=carried)
+        workbook = build_committee_workbook(model, committee_id, the_period, carried=carried,
+                                            template=chosen_template)
         try:
             write_committee_workbook(workbook, path)
         except OSError as error:
@@ -231,6 +237,7 @@ def merge(
     progress: Callable[..., None] | None = None,
     previous: Path | str | None = None,
     force: bool = False,
+    template: Path | str | None = None,
 ):
     """Validate the returned workbooks in `inputs` (files and folders) and write the
     consolidated workbook `out` (SPEC 6); returns a `malark.merge.merge.MergeResult`.
@@ -242,7 +249,8 @@ def merge(
     `force`, and only when it is an earlier consolidation. `previous` is the consolidation
     of the period before: a committee without a merged file keeps its rows from it
     (marked with the period they come from), so the next `generate --previous` loses
-    nothing.
+    nothing. The consolidation uses the words of `template` (or the model's `Mall`, see
+    `workbook_template`); each file's lights follow the rule it was made with.
     """
     from malark.merge.merge import merge_files
     from malark.xlsx.inputs import expand_inputs
@@ -252,6 +260,7 @@ def merge(
     if target.suffix.lower() != ".xlsx":
         raise InputError(f"Utfilen {target} ska sluta på .xlsx.")
     model = read_model(model_path)
+    chosen_template = workbook_template(model_path, model, template)
     never_inputs = {target.resolve(), Path(model_path).resolve()}
     if previous is not None:
         never_inputs.add(Path(previous).resolve())
@@ -261,7 +270,29 @@ def merge(
                          + ", ".join(str(i) for i in inputs) + ".")
     return merge_files(paths, model=model, out=target, period=the_period,
                        skip_invalid=skip_invalid, progress=progress,
-                       previous=Path(previous) if previous is not None else None, force=force)
+                       previous=Path(previous) if previous is not None else None, force=force,
+                       template=chosen_template)
+
+
+def workbook_template(model_path: Path | str, model: GoalModel, folder: Path | str | None = None):
+    """The workbook template to use (SPEC 3c): `folder` when given, else the model's `Mall`
+    setting (a folder relative to the model's folder), else the standard template. Raises
+    `TemplateError` (naming file and key) for a broken one."""
+    from malark.core.template import load_template, standard_template
+
+    if folder is not None:
+        return load_template(folder)
+    if model.settings.template:
+        return load_template(Path(model_path).resolve().parent / model.settings.template)
+    return standard_template()
+
+
+def copy_template(target: Path | str) -> Path:
+    """Copy the standard workbook template to `target` (a new or empty folder) for a
+    municipality to edit (`malark mall kopiera`); returns the folder."""
+    from malark.core.template import copy_standard
+
+    return copy_standard(target)
 
 
 def report(

@@ -204,9 +204,13 @@ class _ProgressBar:
 @click.option("--namnd", "committees", multiple=True, metavar="ID",
               help="Bara dessa nämnder: --namnd BUN --namnd SN eller --namnd BUN,SN. "
                    "Standard: alla nämnder.")
+@click.option("--mall", "template", type=click.Path(file_okay=False, path_type=Path),
+              help="Kommunens mall för arbetsböckerna (en kopia av workbook_templates/standard, "
+                   "se malark mall kopiera). Standard: Mall i målmodellens Inställningar, "
+                   "annars standardmallen.")
 @click.option("--force", is_flag=True, help="Skriv över arbetsböcker som redan finns i mappen.")
 def generate_command(model: Path, out_dir: Path, period: str, previous: Path | None,
-                     committees: tuple[str, ...], force: bool) -> None:
+                     committees: tuple[str, ...], template: Path | None, force: bool) -> None:
     """Skapa en arbetsbok per nämnd från målmodellen MODEL."""
     terminal = sys.stderr.isatty()
     with _ProgressBar("Skapar") as bar:
@@ -217,7 +221,7 @@ def generate_command(model: Path, out_dir: Path, period: str, previous: Path | N
 
         written = api.generate(model, out_dir, period=period, previous=previous,
                                committees=list(committees) or None, force=force,
-                               progress=progress,
+                               progress=progress, template=template,
                                warn=lambda message: click.echo(printable(f"Varning: {message}"), err=True))
     count = "1 arbetsbok skriven" if len(written) == 1 else f"{len(written)} arbetsböcker skrivna"
     click.echo(f"{count} i {_shown(out_dir)}.")
@@ -297,6 +301,11 @@ def rules_command(output_format: str) -> None:
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="Sammanställningen från perioden före: nämnder utan inläst fil behåller "
                    "sina senast kända mål, indikatorer och aktiviteter därifrån.")
+@click.option("--mall", "template", type=click.Path(file_okay=False, path_type=Path),
+              help="Mallen vars benämningar (Grön, Gul, Röd …) sammanställningen använder "
+                   "(en kopia av workbook_templates/standard, "
+                   "se malark mall kopiera). Standard: Mall i målmodellens Inställningar, "
+                   "annars standardmallen.")
 @click.option("--force", is_flag=True,
               help="Ersätt en tidigare sammanställning med samma namn.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -304,8 +313,8 @@ def rules_command(output_format: str) -> None:
 @click.pass_context
 @json_on_failure
 def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path, out: Path,
-                  period: str | None, skip_invalid: bool, previous: Path | None, force: bool,
-                  output_format: str) -> None:
+                  period: str | None, skip_invalid: bool, previous: Path | None,
+                  template: Path | None, force: bool, output_format: str) -> None:
     """Kontrollera de inskickade arbetsböckerna och sammanställ dem till en arbetsbok.
 
     Finns fel i någon fil skrivs ingenting (slutkod 1), om inte --skip-invalid anges.
@@ -316,7 +325,7 @@ def merge_command(ctx: click.Context, inputs: tuple[Path, ...], model_path: Path
     with _ProgressBar() as progress:
         result = api.merge(list(inputs), model_path=model_path, out=out, period=period,
                            skip_invalid=skip_invalid, progress=progress, previous=previous,
-                           force=force)
+                           force=force, template=template)
     if output_format == "json":
         echo_json(result.to_dict())
     else:
@@ -362,6 +371,21 @@ def kolada_command(model: Path, years: str | None, compare: tuple[str, ...], off
     result = api.kolada(model, years=years, compare=list(compare) if compare else None,
                         offline=offline)
     render_kolada(result, _console())
+
+
+@cli.group("mall")
+def template_group() -> None:
+    """Kommunens mall för nämndernas arbetsböcker: benämningar, trafikljusregel, färger, text."""
+
+
+@template_group.command("kopiera")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="DIR")
+def template_copy_command(directory: Path) -> None:
+    """Kopiera standardmallen till mappen DIR (ny eller tom) för att redigera den."""
+    folder = api.copy_template(directory)
+    click.echo(f"Standardmallen kopierad till {_shown(folder)}.")
+    click.echo("Redigera mall.toml och instruktioner.md (se docs/mall.md) och använd mallen med "
+               f"malark generate MODELL -o MAPP --mall {_shown(folder)}.")
 
 
 @cli.group("addin")

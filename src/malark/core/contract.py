@@ -255,6 +255,8 @@ PERIOD_DEADLINE_FIELDS = {f"{DEADLINE_FIELD} {p.value}": p for p in Period}
 # Fields of the `Inställningar` sheet.
 SETTING_YELLOW_THRESHOLD = "Gul-gräns"
 DEFAULT_YELLOW_THRESHOLD = 0.5
+SETTING_TEMPLATE = "Mall"
+"""A workbook template folder (SPEC 3c), relative to the model's folder."""
 
 # ---------------------------------------------------------------------------
 # SPEC 3: the committee workbook

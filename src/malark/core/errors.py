@@ -2,6 +2,7 @@
 
     MalarkError                 base; its message is Swedish and shown to the user as is
     ├── ModelError              the master goal model is broken (names sheet and cell)
+    ├── TemplateError           a workbook template is broken (names file and key)
     ├── InputError              a command's input cannot be used (file missing, bad option)
     └── OutputError             an output cannot be written (exists, no permission)
 
@@ -30,6 +31,17 @@ class ModelError(MalarkError):
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"Målmodellen {file} kan inte användas:\n{lines}")
+
+
+class TemplateError(MalarkError):
+    """A workbook template (`workbook_templates/…`) cannot be used; `problems` lists every
+    problem found, each naming the file and the key or line."""
+
+    def __init__(self, folder: str, problems: list[str]):
+        self.folder = folder
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"Mallen {folder} kan inte användas:\n{lines}")
 
 
 class InputError(MalarkError):

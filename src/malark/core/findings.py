@@ -248,7 +248,8 @@ _RULES: tuple[Rule, ...] = (
          "Bedömningen är {assessment} men Analys är tom. Beskriv varför målet inte nås.",
          "En röd eller gul bedömning ska alltid ha en analys.", "T1, T2, Helår"),
     Rule("D007", E, "Röd bedömning utan åtgärder",
-         "Bedömningen är Röd men Åtgärder är tom. Beskriv vilka åtgärder som vidtas.",
+         "Bedömningen visar en stor avvikelse (röd) men Åtgärder är tom. Beskriv vilka "
+         "åtgärder som vidtas.",
          "Vid stor avvikelse ska rapporten säga vilka åtgärder som vidtas.", "T1, T2, Helår"),
     Rule("D008", W, "Aktiviteten är försenad",
          "Slutdatum {end} ligger före periodens slut ({reference}) men status är {status}. "

@@ -103,6 +103,9 @@ class IndicatorValue(_Frozen):
 class Settings(_Frozen):
     yellow_threshold: float = Field(DEFAULT_YELLOW_THRESHOLD, gt=0, le=1)
     """`Gul-gräns`: share of the way from baseline to target that still counts as Gul."""
+    template: str | None = None
+    """`Mall`: the workbook template folder as written in the model (relative to the
+    model's folder), None for the standard template."""
 
 
 class GoalModel(_Frozen):
@@ -156,6 +159,8 @@ class GoalModel(_Frozen):
         """sha256 over the decided content (not over the file's bytes or formatting, nor
         over the indicator history, which `malark kolada` updates during the year)."""
         decided = self.model_dump(mode="json", exclude={"indicator_values"})
+        if decided["settings"].get("template") is None:  # models without Mall keep their sum
+            decided["settings"].pop("template", None)
         payload = json.dumps(decided, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

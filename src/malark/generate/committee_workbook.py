@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule, IconSetRule
-from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -51,25 +50,31 @@ from malark.core.contract import (
     Period,
     SheetSpec,
 )
-from malark.core.lights import light_formula
+from malark.core.lights import LightRule, light_formula
 from malark.core.model import GoalModel, Indicator
+from malark.core.scale import AssessmentScale
+from malark.core.template import Template, standard_template
 from malark.generate.history_outcomes import with_history
 from malark.generate.instructions import write_instructions
 from malark.generate.kontroll import live_facts, write_kontroll
+from malark.generate.look import Look
 from malark.generate.previous import Carried
 from malark.generate.style import (
-    COORDINATED_FILL,
-    LEGEND_FILLS,
-    LOCKED_FILL,
     CellLook,
     column_validation,
     guidance,
-    print_setup,
     protect,
     style_header,
 )
 from malark.xlsx.atomic import save_workbook
-from malark.xlsx.meta import GUL_GRANS_NAME, WorkbookMeta, gul_grans_row, meta_rows, snapshot_for
+from malark.xlsx.meta import (
+    GUL_GRANS_NAME,
+    WorkbookMeta,
+    gul_grans_row,
+    meta_rows,
+    snapshot_for,
+    template_meta_fields,
+)
 from malark.xlsx.sheet_layout import (
     computed_columns,
     fit_rows_to_text,
@@ -111,7 +116,8 @@ class PreparedRows:
 class _Row:
     values: dict[str, Any]
     editable: frozenset[str]
-    locked_fill: PatternFill | None = LOCKED_FILL
+    coordinated: bool = False
+    """A KF goal the committee coordinates: its locked cells take the coordinated fill."""
     bold: frozenset[str] = frozenset()
 
 
@@ -146,19 +152,21 @@ def _put(cell, value: Any) -> None:
         cell.data_type = "s"
 
 
-def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[_Row], lists: dict[str, str]) -> int:
+def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[_Row], lists: dict[str, str],
+                 look: Look) -> int:
     """Header, rows (fitted to their text, see `malark.xlsx.sheet_layout`), per-column
-    validation and a print area that ends at the last filled row; returns the last row
-    number."""
-    style_header(ws, spec)
-    looks = {c.field: CellLook(c) for c in spec.columns}
+    validation and a print area that ends at the last filled row, in the template's look;
+    returns the last row number."""
+    style_header(ws, spec, look)
+    looks = {c.field: CellLook(c, look) for c in spec.columns}
+    fills = {False: look.locked_fill, True: look.coordinated_fill}
     for number, row in enumerate(rows, start=2):
         for index, column in enumerate(spec.columns, start=1):
             cell = ws.cell(number, index)
             value = row.values.get(column.field)
             if value is not None:
                 _put(cell, value)
-            fill = None if column.kind is Kind.FORMULA else row.locked_fill
+            fill = None if column.kind is Kind.FORMULA else fills[row.coordinated]
             looks[column.field].apply(cell, editable=column.field in row.editable, fill=fill,
                                       bold=column.field in row.bold)
     fit_rows_to_text(ws, len(spec.columns))
@@ -172,7 +180,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, rows: list[_Row], lists: dict[s
             ws.add_data_validation(dv)
     ws.auto_filter.ref = f"A1:{spec.letter(spec.columns[-1].field)}{last}"
     protect(ws, rows_editable=True)
-    print_setup(ws)
+    look.print_setup(ws)
     set_print_area(ws.parent, ws, print_area_formula(spec.name, len(spec.columns), last,
                                                      computed_columns(spec)))
     return last
@@ -185,8 +193,7 @@ def _kf_rows(model: GoalModel, committee_id: str) -> list[_Row]:
         editable = {"contribution"} | ({"assessment", "analysis", "actions"} if coordinated else set())
         values = {"id": goal.id, "perspective": goal.perspective.value, "text": goal.text,
                   "coordinator": goal.coordinator}
-        rows.append(_Row(values, frozenset(editable),
-                         COORDINATED_FILL if coordinated else LOCKED_FILL,
+        rows.append(_Row(values, frozenset(editable), coordinated,
                          frozenset({"coordinator"}) if coordinated else frozenset()))
     return rows
 
@@ -214,27 +221,38 @@ def _indicator_rows(model: GoalModel, committee_id: str, carried: Carried, count
     return rows
 
 
-def _add_lights(ws: Worksheet, last: int) -> None:
-    """The Trafikljus formula in every row and its conditional formatting."""
+def _add_lights(ws: Worksheet, last: int, rule: LightRule, look: Look) -> None:
+    """The Trafikljus formula of the template's rule in every row and its conditional
+    formatting in the template's colours."""
     spec = COMMITTEE_INDIKATORER
     column = spec.index("light") + 1
     for number in range(2, last + 1):
-        ws.cell(number, column).value = light_formula(number)
+        ws.cell(number, column).value = light_formula(number, rule=rule)
     letter = spec.letter("light")
     target = f"{letter}2:{letter}{last}"
     icons = IconSetRule("3TrafficLights1", "num", [0, LIGHT_YELLOW, LIGHT_GREEN])
     ws.conditional_formatting.add(target, icons)
-    for code, name in ((LIGHT_GREEN, "Grön"), (LIGHT_YELLOW, "Gul"), (LIGHT_RED, "Röd")):
+    for code, name in ((LIGHT_GREEN, Assessment.GRON), (LIGHT_YELLOW, Assessment.GUL),
+                       (LIGHT_RED, Assessment.ROD)):
         ws.conditional_formatting.add(
-            target, CellIsRule(operator="equal", formula=[str(code)], fill=LEGEND_FILLS[name]))
+            target, CellIsRule(operator="equal", formula=[str(code)], fill=look.assessment_fill(name)))
 
 
-def _add_assessment_colours(ws: Worksheet, spec: SheetSpec, last: int) -> None:
-    """`Bedömning` cells take the colour of the assessment chosen (Kungälv's legend)."""
+def _add_assessment_colours(ws: Worksheet, spec: SheetSpec, last: int, look: Look) -> None:
+    """`Bedömning` cells take the colour of the assessment chosen (Kungälv's legend), in
+    the template's words and colours."""
     letter = spec.letter("assessment")
-    for name in (Assessment.GRON.value, Assessment.GUL.value, Assessment.ROD.value):
+    for name in (Assessment.GRON, Assessment.GUL, Assessment.ROD):
+        word = look.scale.label_of(name).replace('"', '""')
         ws.conditional_formatting.add(f"{letter}2:{letter}{last}", CellIsRule(
-            operator="equal", formula=[f'"{name}"'], fill=LEGEND_FILLS[name]))
+            operator="equal", formula=[f'"{word}"'], fill=look.assessment_fill(name)))
+
+
+def _with_scale(spec: SheetSpec, scale: AssessmentScale) -> SheetSpec:
+    """`spec` with the `Bedömning` dropdown in the template's words (SPEC 3c)."""
+    columns = tuple(replace(c, choices=scale.choices) if c.field == "assessment" else c
+                    for c in spec.columns)
+    return SheetSpec(spec.name, columns)
 
 
 def _write_meta(ws: Worksheet, meta: WorkbookMeta, kf_ids: list[str], goal_rows_last: int) -> dict[str, str]:
@@ -272,8 +290,11 @@ def build_committee_workbook(
     carried: Carried | None = None,
     generated_at: datetime | None = None,
     prepared: PreparedRows = PreparedRows(),
+    template: Template | None = None,
 ) -> Workbook:
-    """The committee workbook of `committee_id` for `period`, not yet saved."""
+    """The committee workbook of `committee_id` for `period`, not yet saved, in the look,
+    words and light rule of `template` (SPEC 3c; the standard template when None)."""
+    template = template or standard_template()
     carried = with_history(model, period, carried or Carried())
     snapshot = snapshot_for(model, committee_id)
     carried_ids = carried.carried_ids()
@@ -285,35 +306,41 @@ def build_committee_workbook(
         budgetår=model.budget_year, period=period, nämnd=committee_id,
         generated_at=(generated_at or datetime.now(UTC)).replace(microsecond=0),
         model_fingerprint=model.fingerprint(), malark_version=malark.__version__, kind="committee",
-        gul_grans=model.settings.yellow_threshold, snapshot=snapshot,
-        snapshot_sha256=snapshot.sha256(),
+        snapshot=snapshot, snapshot_sha256=snapshot.sha256(),
+        **template_meta_fields(template, model),
     )
+    look = Look.of(template)
     workbook = Workbook()
+    look.use_font(workbook)
     instructions = workbook.active
     instructions.title = SHEET_INSTRUCTIONS
     kontroll = workbook.create_sheet(SHEET_KONTROLL)
     lists = {"goal_id": GOAL_LIST_NAME, "kf_goal_id": KF_GOAL_LIST_NAME}
     lasts: dict[str, int] = {}
     ws = workbook.create_sheet(COMMITTEE_KF_MAL.name)
-    lasts[ws.title] = _write_sheet(ws, COMMITTEE_KF_MAL, _kf_rows(model, committee_id), lists)
-    _add_assessment_colours(ws, COMMITTEE_KF_MAL, lasts[ws.title])
+    kf_spec = _with_scale(COMMITTEE_KF_MAL, template.scale)
+    goal_spec = _with_scale(COMMITTEE_NAMNDMAL, template.scale)
+    lasts[ws.title] = _write_sheet(ws, kf_spec, _kf_rows(model, committee_id), lists, look)
+    _add_assessment_colours(ws, kf_spec, lasts[ws.title], look)
     goal_rows = _carried_rows(COMMITTEE_NAMNDMAL, carried.goals, ())
     goal_rows += _prepared(COMMITTEE_NAMNDMAL, prepared.goals)
     ws = workbook.create_sheet(COMMITTEE_NAMNDMAL.name)
-    goals_last = lasts[ws.title] = _write_sheet(ws, COMMITTEE_NAMNDMAL, goal_rows, lists)
-    _add_assessment_colours(ws, COMMITTEE_NAMNDMAL, goals_last)
+    goals_last = lasts[ws.title] = _write_sheet(ws, goal_spec, goal_rows, lists, look)
+    _add_assessment_colours(ws, goal_spec, goals_last, look)
     ws = workbook.create_sheet(COMMITTEE_INDIKATORER.name)
     lasts[ws.title] = _write_sheet(ws, COMMITTEE_INDIKATORER, _indicator_rows(
-        model, committee_id, carried, prepared.indicators), lists)
-    _add_lights(ws, lasts[ws.title])
+        model, committee_id, carried, prepared.indicators), lists, look)
+    _add_lights(ws, lasts[ws.title], template.light_rule, look)
     activity_rows = _carried_rows(COMMITTEE_AKTIVITETER, carried.activities, ())
     activity_rows += _prepared(COMMITTEE_AKTIVITETER, prepared.activities)
     ws = workbook.create_sheet(COMMITTEE_AKTIVITETER.name)
-    lasts[ws.title] = _write_sheet(ws, COMMITTEE_AKTIVITETER, activity_rows, lists)
-    live = write_kontroll(kontroll, live_facts(model, committee_id, period), lasts)
+    lasts[ws.title] = _write_sheet(ws, COMMITTEE_AKTIVITETER, activity_rows, lists, look)
+    live = write_kontroll(kontroll, live_facts(model, committee_id, period, template.scale), lasts,
+                          look)
     if not live:  # too large to check live (`kontroll.MAX_CELLS`): checked when handed in
         workbook.remove(kontroll)
-    write_instructions(instructions, model, committee_id, period, live=live)
+    write_instructions(instructions, model, committee_id, period, live=live, template=template,
+                       look=look)
     names = _write_meta(workbook.create_sheet(SHEET_META), meta,
                         [g.id for g in snapshot.kf_goals], goals_last)
     for name, reference in names.items():

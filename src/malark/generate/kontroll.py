@@ -32,13 +32,16 @@ from malark.core.contract import (
     KONTROLL_STATUS_READY,
     KONTROLL_WARNINGS_NAME,
     SHEET_KONTROLL,
+    Assessment,
     Period,
     column_letter,
 )
 from malark.core.findings import CATALOGUE, SEVERITY_SV, Rule, Severity
 from malark.core.model import GoalModel
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
 from malark.core.swedish import format_date
-from malark.generate.style import HEADER_FILL, HEADER_FONT, LEGEND_FILLS, WRAP_TOP, print_setup
+from malark.generate.look import STANDARD_LOOK, Look
+from malark.generate.style import WRAP_TOP
 from malark.validate.checks import live_builders
 from malark.validate.checks.live import Flag, LiveBook, LiveFacts
 from malark.validate.checks.live_formula import quoted
@@ -70,8 +73,10 @@ _FONTS = {Severity.ERROR: Font(color="9C0006"), Severity.WARNING: Font(color="7F
 _WIDTHS = {"A": 8, "B": 96, "C": 8, "D": 18}
 
 
-def live_facts(model: GoalModel, committee_id: str, period: Period) -> LiveFacts:
-    """The constants of a committee's formulas: what its snapshot says (SPEC 3, `_malark`)."""
+def live_facts(model: GoalModel, committee_id: str, period: Period,
+               scale: AssessmentScale = DEFAULT_SCALE) -> LiveFacts:
+    """The constants of a committee's formulas: what its snapshot says (SPEC 3, `_malark`),
+    and the template's assessment words."""
     snapshot = snapshot_for(model, committee_id)
     return LiveFacts(
         committee=committee_id, period=period, budget_year=model.budget_year,
@@ -81,6 +86,7 @@ def live_facts(model: GoalModel, committee_id: str, period: Period) -> LiveFacts
         model_indicator_ids=tuple(i.id for i in snapshot.kf_indicators),
         model_non_shares=tuple(i.id for i in snapshot.kf_indicators
                                if not all(v is None or 0 <= v <= 100 for v in (i.baseline, i.target))),
+        scale=scale,
     )
 
 
@@ -109,7 +115,8 @@ class _LiveRow:
     row: int
 
 
-def write_kontroll(ws: Worksheet, facts: LiveFacts, lasts: dict[str, int]) -> bool:
+def write_kontroll(ws: Worksheet, facts: LiveFacts, lasts: dict[str, int],
+                   look: Look = STANDARD_LOOK) -> bool:
     """Fill `ws` (the `Kontroll` sheet) for a workbook whose data sheets have their last
     prepared row at `lasts[sheet]`, and mark the data sheets; defined names are added to
     its workbook. False, and nothing written, when the sheet would be larger than
@@ -121,15 +128,15 @@ def write_kontroll(ws: Worksheet, facts: LiveFacts, lasts: dict[str, int]) -> bo
     bottom = max(band.bottom for band in book.bands.values())
     if bottom * (_HELPERS_FROM - 1 + book.width) > MAX_CELLS:
         return False
-    _write_status(ws, rows)
-    _write_table(ws, rows)
-    last = _write_at_submission(ws, rows, facts)
+    _write_status(ws, rows, look)
+    _write_table(ws, rows, look)
+    last = _write_at_submission(ws, rows, facts, look)
     _write_helpers(ws, book)
     _mark_data_sheets(ws.parent, rows)
     names = {KONTROLL_ERRORS_NAME: "$E$1", KONTROLL_WARNINGS_NAME: "$E$2"}
     for name, cell in names.items():
         ws.parent.defined_names[name] = DefinedName(name, attr_text=f"'{SHEET_KONTROLL}'!{cell}")
-    _finish(ws, book, last)
+    _finish(ws, book, last, look)
     return True
 
 
@@ -145,31 +152,32 @@ def _live_rows(book: LiveBook, period: Period) -> list[_LiveRow]:
     return rows
 
 
-def _write_status(ws: Worksheet, rows: list[_LiveRow]) -> None:
+def _write_status(ws: Worksheet, rows: list[_LiveRow], look: Look) -> None:
     errors = [r for r in rows if r.rule.severity is Severity.ERROR]
     warnings = [r for r in rows if r.rule.severity is Severity.WARNING]
     ws["E1"] = "=" + ("+".join(f"C{r.row}" for r in errors) or "0")
     ws["E2"] = "=" + ("+".join(f"C{r.row}" for r in warnings) or "0")
     ws["A1"] = f'=IFERROR({status_formula("E1", "E2")},"Kontrollen kan inte räknas ut just nu.")'
     ws.merge_cells("A1:D1")
-    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].font = look.font(bold=True, size=16)
     ws["A1"].alignment = Alignment(vertical="center")
     ws.row_dimensions[1].height = 30
-    status_colours(ws, "A1:D1", "$E$1", "$E$2")
+    status_colours(ws, "A1:D1", "$E$1", "$E$2", look)
 
 
-def status_colours(ws: Worksheet, cells: str, errors: str, warnings: str) -> None:
+def status_colours(ws: Worksheet, cells: str, errors: str, warnings: str,
+                   look: Look = STANDARD_LOOK) -> None:
     """Green when nothing remains, red while an error remains, else yellow."""
     for condition, fill in ((f"{errors}>0", _FILLS[Severity.ERROR]),
                             (f"AND({errors}=0,{warnings}>0)", _FILLS[Severity.WARNING]),
-                            (f"{errors}+{warnings}=0", LEGEND_FILLS["Grön"])):
+                            (f"{errors}+{warnings}=0", look.assessment_fill(Assessment.GRON))):
         ws.conditional_formatting.add(cells, FormulaRule(formula=[condition], fill=fill))
 
 
-def _write_table(ws: Worksheet, rows: list[_LiveRow]) -> None:
+def _write_table(ws: Worksheet, rows: list[_LiveRow], look: Look) -> None:
     for index, header in enumerate(KONTROLL_HEADERS, start=1):
         cell = ws.cell(_TABLE_ROW, index, header)
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.fill, cell.font = look.header_fill, look.header_font
     for live_row in rows:
         rule, row = live_row.rule, live_row.row
         ws.cell(row, 1, rule.code).fill = _FILLS[rule.severity]
@@ -184,7 +192,7 @@ def _write_table(ws: Worksheet, rows: list[_LiveRow]) -> None:
         ws.conditional_formatting.add(f"C{row}", FormulaRule(
             formula=[f"C{row}>0"], fill=_FILLS[rule.severity], font=Font(bold=True)))
         ws.conditional_formatting.add(f"C{row}", FormulaRule(
-            formula=[f"C{row}=0"], fill=LEGEND_FILLS["Grön"]))
+            formula=[f"C{row}=0"], fill=look.assessment_fill(Assessment.GRON)))
 
 
 def _first_cell(ws: Worksheet, live_row: _LiveRow) -> None:
@@ -212,11 +220,11 @@ def _first_cell(ws: Worksheet, live_row: _LiveRow) -> None:
     ws.cell(row, 4).font = Font(color="0563C1", underline="single")
 
 
-def _write_at_submission(ws: Worksheet, rows: list[_LiveRow], facts: LiveFacts) -> int:
+def _write_at_submission(ws: Worksheet, rows: list[_LiveRow], facts: LiveFacts, look: Look) -> int:
     """The rules only the central validation checks, and how this sheet works."""
     live = {r.rule.code for r in rows}
     row = _TABLE_ROW + len(rows) + 2
-    ws.cell(row, 1, KONTROLL_AT_SUBMISSION).font = Font(bold=True, size=12, color="1F4E78")
+    ws.cell(row, 1, KONTROLL_AT_SUBMISSION).font = look.section_font
     for rule in CATALOGUE.values():
         if rule.code in live or not applies(rule, facts.period):
             continue
@@ -224,7 +232,7 @@ def _write_at_submission(ws: Worksheet, rows: list[_LiveRow], facts: LiveFacts) 
         ws.cell(row, 1, rule.code)
         ws.cell(row, 2, f"{rule.title} ({SEVERITY_SV[rule.severity].lower()})")
     row += 2
-    ws.cell(row, 1, "Så fungerar bladet").font = Font(bold=True, size=12, color="1F4E78")
+    ws.cell(row, 1, "Så fungerar bladet").font = look.section_font
     for text in _notes(facts):
         row += 1
         ws.cell(row, 2, text).alignment = WRAP_TOP
@@ -271,7 +279,7 @@ def _mark_data_sheets(workbook, rows: Iterable[_LiveRow]) -> None:
                 formula=[formula], fill=_FILLS[severity], font=_FONTS[severity]))
 
 
-def _finish(ws: Worksheet, book: LiveBook, last: int) -> None:
+def _finish(ws: Worksheet, book: LiveBook, last: int, look: Look) -> None:
     outside = "+".join(f"COUNTA({band.outside()})" for band in book.bands.values())
     ws["A2"] = (f'=IF(({outside})>0,"Obs! Något är ifyllt långt nedanför de förberedda raderna '
                 f'och kontrolleras inte här. Flytta upp det.","Ändringar syns direkt. Rätta det '
@@ -284,8 +292,7 @@ def _finish(ws: Worksheet, book: LiveBook, last: int) -> None:
         ws.column_dimensions[column_letter(index)].hidden = True
     ws.freeze_panes = f"A{_TABLE_ROW + 1}"
     ws.sheet_view.showGridLines = False
-    print_setup(ws, title_rows=False)
-    ws.page_setup.orientation = "portrait"
+    look.print_setup(ws, title_rows=False, portrait=True)
     ws.print_area = f"A1:D{last}"
     p = ws.protection
     p.sheet = True

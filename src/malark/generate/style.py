@@ -2,7 +2,8 @@
 data validations with Swedish messages, sheet protection and print settings.
 
 Everything here is driven by `contract.Column` (its kind, choices and width), so the
-generator never types a header or a dropdown value.
+generator never types a header or a dropdown value, and by the workbook template's `Look`
+(colours, fonts, widths, print settings; `malark.generate.look`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from copy import copy
 from datetime import date
 from typing import Any
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,6 +27,7 @@ from malark.core.contract import (
 )
 from malark.core.swedish import EXCEL_EPOCH
 from malark.core.text import fit, utf16_length
+from malark.generate.look import STANDARD_LOOK, Look
 
 __all__ = [
     "DATE_FORMAT",
@@ -42,21 +44,8 @@ __all__ = [
     "style_header",
 ]
 
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-"""Light yellow: the controller fills in these cells."""
-LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
-"""Light grey: read-only content from the goal model or an earlier period."""
-COORDINATED_FILL = PatternFill("solid", fgColor="DDEBF7")
-"""Light blue: a KF goal this committee coordinates."""
-LEGEND_FILLS = {
-    "Grön": PatternFill("solid", fgColor="C6EFCE"),
-    "Gul": PatternFill("solid", fgColor="FFEB9C"),
-    "Röd": PatternFill("solid", fgColor="FFC7CE"),
-    "Ej bedömd": PatternFill("solid", fgColor="EDEDED"),
-}
-BOLD = Font(bold=True)
+INPUT_FILL = STANDARD_LOOK.input_fill
+"""The standard template's fill of cells to fill in (a template may set another)."""
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="top")
@@ -71,8 +60,9 @@ NUMBER_FORMAT = "#,##0.0##"
 YEAR_FORMAT = "0"
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
-LIGHT_NUMBER_FORMAT = '[=3]"Grön";[=2]"Gul";"Röd"'
-"""The light code shown as its Swedish name next to the icon (empty stays empty)."""
+LIGHT_NUMBER_FORMAT = STANDARD_LOOK.light_number_format
+"""The light code shown as its Swedish name next to the icon (`Look.light_number_format`
+in a template's words)."""
 
 TITLE_LIMIT, PROMPT_LIMIT, ERROR_LIMIT = 32, 255, 225
 """Excel's limits for a data validation's titles, input message and error message."""
@@ -90,9 +80,11 @@ class CellLook:
     therefore resolved once and then copied as openpyxl's own style index array (the way
     openpyxl copies styles between cells). Use one `CellLook` per workbook."""
 
-    def __init__(self, column: Column) -> None:
-        self.number_format = number_format(column)
+    def __init__(self, column: Column, look: Look = STANDARD_LOOK) -> None:
+        self.number_format = (look.light_number_format if column.kind is Kind.FORMULA
+                              else number_format(column))
         self.alignment = {Kind.FORMULA: LIGHT_ALIGNMENT, Kind.YEAR: CENTER}.get(column.kind, WRAP_TOP)
+        self.input_fill, self.bold = look.input_fill, look.font(bold=True)
         self._resolved: dict[tuple[bool, int, bool], Any] = {}
 
     def apply(self, cell, *, editable: bool, fill: PatternFill | None = None, bold: bool = False) -> None:
@@ -105,11 +97,11 @@ class CellLook:
         cell.alignment = self.alignment
         cell.border = GRID
         cell.protection = UNLOCKED if editable else LOCKED
-        chosen = INPUT_FILL if editable else fill
+        chosen = self.input_fill if editable else fill
         if chosen is not None:
             cell.fill = chosen
         if bold:
-            cell.font = BOLD
+            cell.font = self.bold
         self._resolved[key] = copy(cell._style)
 
 
@@ -123,13 +115,15 @@ def number_format(column: Column) -> str:
     }.get(column.kind, TEXT_FORMAT)
 
 
-def style_header(ws: Worksheet, spec: SheetSpec) -> None:
-    """Header row: the contract's headers, styled, frozen, filterable; column widths."""
+def style_header(ws: Worksheet, spec: SheetSpec, look: Look = STANDARD_LOOK) -> None:
+    """Header row: the contract's headers, styled, frozen, filterable; column widths (the
+    template's where it sets one)."""
     ws.append(list(spec.headers))
+    fill, font = look.header_fill, look.header_font
     for index, column in enumerate(spec.columns, start=1):
         cell = ws.cell(1, index)
-        cell.fill, cell.font, cell.alignment, cell.border = HEADER_FILL, HEADER_FONT, HEADER_ALIGNMENT, GRID
-        ws.column_dimensions[spec.letter(column.field)].width = column.width
+        cell.fill, cell.font, cell.alignment, cell.border = fill, font, HEADER_ALIGNMENT, GRID
+        ws.column_dimensions[spec.letter(column.field)].width = look.width(spec, column)
     ws.row_dimensions[1].height = HEADER_HEIGHT
     ws.freeze_panes = "A2"
 
@@ -248,15 +242,7 @@ def protect(ws: Worksheet, *, rows_editable: bool) -> None:
         p.sort = False
 
 
-def print_setup(ws: Worksheet, *, title_rows: bool = True) -> None:
-    """A4 landscape, fit to one page wide, header row repeated on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    if title_rows:
-        ws.print_title_rows = "1:1"
+def print_setup(ws: Worksheet, *, title_rows: bool = True, look: Look = STANDARD_LOOK) -> None:
+    """A4 landscape (or as the template says), fit to one page wide, header row repeated
+    on every page."""
+    look.print_setup(ws, title_rows=title_rows)

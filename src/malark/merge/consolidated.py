@@ -47,6 +47,8 @@ from malark.core.contract import (
 )
 from malark.core.findings import Finding
 from malark.core.model import GoalModel
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
+from malark.core.template import Template
 from malark.merge.history import end_trend_column, write_history_sheets
 from malark.merge.overview import write_overview
 from malark.merge.rollup import deviation_rows
@@ -54,7 +56,7 @@ from malark.merge.style import Styles
 from malark.merge.tables import end_data_sheet, start_data_sheet, write_data_sheet, write_plain, write_rows
 from malark.validate.result_sheet import result_rows
 from malark.xlsx.atomic import AtomicFile
-from malark.xlsx.meta import WorkbookMeta, meta_rows, snapshot_for
+from malark.xlsx.meta import WorkbookMeta, meta_rows, snapshot_for, template_meta_fields
 
 __all__ = ["Consolidation", "SubmissionStatus", "write_consolidated", "WRITER_OPTIONS"]
 
@@ -106,17 +108,20 @@ class Consolidation:
     generated_at: datetime | None = None
     carried: dict[str, list[list[Any]]] = field(default_factory=dict)
     """Data sheet name → rows carried from an earlier period, written after `rows`."""
+    template: Template | None = None
+    """The workbook template whose words the consolidation uses (None: the standard)."""
 
 
-def consolidated_meta(model: GoalModel, period: Period, generated_at: datetime) -> WorkbookMeta:
+def consolidated_meta(model: GoalModel, period: Period, generated_at: datetime,
+                      template: Template | None = None) -> WorkbookMeta:
     snapshot = snapshot_for(model, None)
     return WorkbookMeta(
         format_version=FORMAT_VERSION, kommun=model.municipality,
         kommunkod=model.municipality_code, budgetår=model.budget_year, period=period,
         nämnd=None, generated_at=generated_at, model_fingerprint=model.fingerprint(),
         malark_version=__version__, kind="consolidated",
-        gul_grans=model.settings.yellow_threshold, snapshot=snapshot,
-        snapshot_sha256=snapshot.sha256(),
+        snapshot=snapshot, snapshot_sha256=snapshot.sha256(),
+        **template_meta_fields(template, model),
     )
 
 
@@ -130,7 +135,8 @@ def write_consolidated(
 
     `after_sheet(name)` is called after each sheet is written (tests use it to fail
     midway and check that nothing is left behind)."""
-    writer = ConsolidatedWriter(out, consolidation.model)
+    scale = consolidation.template.scale if consolidation.template else DEFAULT_SCALE
+    writer = ConsolidatedWriter(out, consolidation.model, scale)
     try:
         for spec in CONSOLIDATED_DATA_SHEETS:
             writer.append(spec.name, consolidation.rows[spec.name])
@@ -149,11 +155,11 @@ class ConsolidatedWriter:
     moves the file into place; `abandon` removes it. Until `finish`, `out` is untouched.
     """
 
-    def __init__(self, out: Path, model: GoalModel) -> None:
+    def __init__(self, out: Path, model: GoalModel, scale: AssessmentScale = DEFAULT_SCALE) -> None:
         self.out = Path(out)
         self.output = AtomicFile(self.out)
         self.workbook = xlsxwriter.Workbook(self.output.handle, WRITER_OPTIONS)
-        self.styles = Styles(self.workbook)
+        self.styles = Styles(self.workbook, scale)
         self.sheets = {n: self.workbook.add_worksheet(n) for n in CONSOLIDATED_SHEET_ORDER}
         self.specs = {s.name: s for s in CONSOLIDATED_DATA_SHEETS}
         self.counts = dict.fromkeys(self.specs, 0)
@@ -190,7 +196,7 @@ class ConsolidatedWriter:
                      FINDING_WIDTHS, _finding_rows(c.findings))
         after(SHEET_FINDINGS)
         generated_at = c.generated_at or datetime.now(UTC).replace(microsecond=0)
-        meta = consolidated_meta(c.model, c.period, generated_at)
+        meta = consolidated_meta(c.model, c.period, generated_at, c.template)
         write_plain(sheets[SHEET_META], styles, (FIELD_HEADER, VALUE_HEADER), (22, 80), meta_rows(meta),
                     printed=False)
         sheets[SHEET_META].very_hidden()
@@ -227,7 +233,8 @@ def _finding_rows(findings: list[tuple[str | None, Finding]]) -> Iterable[list[A
 
 
 def _write_deviations(ws, styles: Styles, model: GoalModel, rows: dict[str, list[list[Any]]]) -> int:
-    return write_data_sheet(ws, styles, CONSOLIDATED_DEVIATIONS, deviation_rows(model, rows))
+    return write_data_sheet(ws, styles, CONSOLIDATED_DEVIATIONS,
+                            deviation_rows(model, rows, styles.scale))
 
 
 def absent_statuses(c: Consolidation) -> dict[str, str]:

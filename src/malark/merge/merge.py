@@ -29,10 +29,12 @@ from malark.core.contract import (
 )
 from malark.core.errors import InputError, OutputError, os_reason
 from malark.core.model import GoalModel
+from malark.core.scale import DEFAULT_SCALE
+from malark.core.template import Template
 from malark.generate.previous import PreviousWorkbook, read_previous
 from malark.merge.carry import carried_rows
 from malark.merge.consolidated import ConsolidatedWriter, Consolidation, SubmissionStatus
-from malark.merge.prepare import Prepared, Progress, prepare_each
+from malark.merge.prepare import Prepared, Progress, in_words, prepare_each
 from malark.validate.submission import FileReport
 from malark.validate.validation import flag_duplicates
 
@@ -100,11 +102,13 @@ def merge_files(
     workers: int | None = None,
     previous: Path | None = None,
     force: bool = False,
+    template: Template | None = None,
 ) -> MergeResult:
     """Validate `paths` with the shared engine and write the consolidation to `out`
     (an existing `out` only with `force`, and only an earlier consolidation). `previous`
     is the consolidation of the period before: committees without a merged file keep
-    their rows from it.
+    their rows from it. `template` gives the consolidation its assessment words (SPEC 3c;
+    None: the standard's); each file's lights follow its own recorded rule.
 
     While files are still being validated (in worker processes), the data rows of valid
     files are already written to the temporary output in committee order; anything
@@ -115,11 +119,12 @@ def merge_files(
     earlier = read_previous(previous, model, period) if previous is not None else None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        stream = _Stream(out, model, stop_on_error=not skip_invalid)
+        stream = _Stream(out, model, stop_on_error=not skip_invalid, template=template)
     except OSError as error:
         raise OutputError(_cannot_write(out, error)) from error
     try:
-        return _merge(paths, model, out, period, skip_invalid, progress, workers, stream, earlier)
+        return _merge(paths, model, out, period, skip_invalid, progress, workers, stream, earlier,
+                      template)
     except OSError as error:
         stream.writer.abandon()
         raise OutputError(_cannot_write(out, error)) from error
@@ -160,14 +165,15 @@ def _cannot_write(out: Path, error: OSError) -> str:
 
 def _merge(paths: Sequence[Path], model: GoalModel, out: Path, period: Period | None,
            skip_invalid: bool, progress: Progress | None, workers: int | None,
-           stream: _Stream, earlier: PreviousWorkbook | None) -> MergeResult:
+           stream: _Stream, earlier: PreviousWorkbook | None,
+           template: Template | None) -> MergeResult:
     order = {c: i for i, c in enumerate(model.committee_ids)}
     queue = sorted(range(len(paths)), key=lambda i: (order.get(_guess(paths[i]), len(order)), i))
     prepared: dict[int, Prepared] = {}
     each = prepare_each([paths[i] for i in queue], model=model, period=period, progress=progress,
                         workers=workers)
     for index, item in zip(queue, each, strict=True):
-        prepared[index] = item
+        prepared[index] = item = in_words(item, stream.scale)
         stream.offer(item)
     items = [prepared[i] for i in range(len(paths))]
     reports = [p.report for p in items]
@@ -202,7 +208,7 @@ def _merge(paths: Sequence[Path], model: GoalModel, out: Path, period: Period | 
         model=model, period=result.period, rows=rows, carried=carried,
         submissions=_statuses(model, reports, chosen, result.carried),
         findings=[(r.committee_id, f) for r in reports for f in r.findings],
-        merged=result.merged, generated_at=_as_of(model, mergeable),
+        merged=result.merged, generated_at=_as_of(model, mergeable), template=template,
     )
     written = stream.complete(mergeable, consolidation)
     result.row_counts = {}
@@ -232,9 +238,11 @@ def _guess(path: Path) -> str:
 class _Stream:
     """Writes the rows of valid files in committee order while others are validated."""
 
-    def __init__(self, out: Path, model: GoalModel, *, stop_on_error: bool) -> None:
+    def __init__(self, out: Path, model: GoalModel, *, stop_on_error: bool,
+                 template: Template | None = None) -> None:
         self.out, self.model = out, model
-        self.writer = ConsolidatedWriter(out, model)
+        self.scale = template.scale if template is not None else DEFAULT_SCALE
+        self.writer = ConsolidatedWriter(out, model, self.scale)
         self.order = {c: i for i, c in enumerate(model.committee_ids)}
         self.streamed: list[str] = []
         self.open = True
@@ -261,7 +269,7 @@ class _Stream:
         final = [p.report.committee_id for p in mergeable]
         if final[:len(self.streamed)] != self.streamed:
             self.writer.abandon()
-            self.writer = ConsolidatedWriter(self.out, self.model)
+            self.writer = ConsolidatedWriter(self.out, self.model, self.scale)
             self.streamed = []
         for item in mergeable[len(self.streamed):]:
             for sheet, sheet_rows in item.rows.items():

@@ -55,9 +55,9 @@ TITLE = "Målstyrning {kommun} kommun {year} – {period}"
 SUBTITLE = "{merged} av {total} nämnder inlästa. Vision: {vision}"
 LEGEND_TITLE = "Teckenförklaring"
 LEGEND = (
-    (3, "Grön – målet uppnått"),
-    (2, "Gul – under kontroll, följ utvecklingen"),
-    (1, "Röd – stor avvikelse, åtgärder krävs"),
+    (3, "{gron} – målet uppnått"),
+    (2, "{gul} – under kontroll, följ utvecklingen"),
+    (1, "{rod} – stor avvikelse, åtgärder krävs"),
     (None, "Tomt – inget bedömt eller rapporterat"),
     (NOT_ADDRESSED, "KF-målet är inte adresserat till nämnden"),
     (SUBMISSION_STATUS_MISSING, "Nämnden har inte lämnat in någon fil för perioden"),
@@ -95,7 +95,7 @@ def write_overview(ws, styles: Styles, model: GoalModel, period: Period,
     ws.set_row(3, header_height(headers, widths))
     write_header(ws, styles, headers, row=3)
     ws.freeze_panes(4, 3)
-    lights = goal_lights(model, rows)
+    lights = goal_lights(model, rows, styles.scale)
     reports = coordinator_reports(model, rows)
     kf_rows = kf_indicator_rows(model, rows)
     r = 4
@@ -110,7 +110,7 @@ def write_overview(ws, styles: Styles, model: GoalModel, period: Period,
     r = _write_kf_actions(ws, styles, r + 1, model, reports, last_col)
     r = _write_legend(ws, styles, r + 1)
     r = _write_kf_indicators(ws, styles, r + 1, kf_rows, model, absent)
-    _write_summary(ws, styles, r + 1, summary_rows(model, rows), absent, last_col)
+    _write_summary(ws, styles, r + 1, summary_rows(model, rows, styles.scale), absent, last_col)
     _page_setup(ws, r + 1)
 
 
@@ -152,7 +152,9 @@ def _write_legend(ws, styles: Styles, r: int) -> int:
             ws.merge_range(r, 0, r, 1, code, _legend_format(styles, code))
         else:
             write_value(ws, styles, r, 0, code, _legend_format(styles, code))
-        ws.write_string(r, 2, text, styles.wrap)
+        scale = styles.scale
+        ws.write_string(r, 2, text.format(gron=scale.green, gul=scale.yellow, rod=scale.red),
+                        styles.wrap)
     icon_rule(ws, first, r, 0)
     r += 1
     ws.set_row(r, row_height(wrapped_lines(RULE_TEXT, MATRIX_WIDTHS[2])))
@@ -190,7 +192,8 @@ def _write_kf_actions(ws, styles: Styles, r: int, model: GoalModel, reports: dic
     (the actions span the rest of the matrix's width)."""
     ws.write_string(r, 0, ACTIONS_TITLE, styles.section)
     deviating = [(g, reports[g.id]) for g in model.kf_goals if g.id in reports
-                 and (assessment_code(kf_row_value(reports[g.id], "assessment")) or 3) < 3]
+                 and (assessment_code(kf_row_value(reports[g.id], "assessment"), styles.scale)
+                      or 3) < 3]
     if not deviating:
         ws.write_string(r + 1, 0, NO_DEVIATIONS, styles.subtitle)
         return r + 2

@@ -27,8 +27,9 @@ from malark.core.contract import (
 )
 from malark.core.findings import rule
 from malark.core.history import History
-from malark.core.lights import indicator_light
+from malark.core.lights import LightRule, rule_light
 from malark.core.model import GoalModel
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
 from malark.core.swedish import number_from_cell
 from malark.core.text import display_path
 from malark.merge.history import indicator_trend
@@ -102,9 +103,11 @@ def committee_rows(submission: Submission, assigned: list[AssignedId],
     read, except that a number, year or date typed as text is written as the value D011
     reported (`typed_value`; the committee's own file is untouched) and a dropdown value
     or id without surrounding spaces; an empty Id gets its assigned id; `Trafikljus` is
-    the light code (SPEC 5); an `Indikatorer` row has its trend against the history's
-    previous year (SPEC 9); `Från period` stays empty (the row is this period's)."""
+    the light code by the workbook's own light rule (SPEC 5, 3c); an `Indikatorer` row has
+    its trend against the history's previous year (SPEC 9); `Från period` stays empty (the
+    row is this period's). Assessments stay in the workbook's own words (`in_words`)."""
     committee = submission.committee_id
+    meta = submission.meta
     new_ids = {(a.sheet, a.row): a.new_id for a in assigned}
     result: dict[str, list[list[Any]]] = {}
     for spec, consolidated in zip(COMMITTEE_DATA_SHEETS, CONSOLIDATED_DATA_SHEETS, strict=True):
@@ -125,10 +128,13 @@ def committee_rows(submission: Submission, assigned: list[AssignedId],
             sheet_rows.append(values)
         result[spec.name] = sheet_rows
     light = 1 + COMMITTEE_INDIKATORER.index("light")
-    at = {f: 1 + COMMITTEE_INDIKATORER.index(f) for f in ("id", "baseline", "target", "outcome", "direction")}
+    at = {f: 1 + COMMITTEE_INDIKATORER.index(f)
+          for f in ("id", "baseline", "target", "previous_outcome", "outcome", "direction")}
     history = History(model.indicator_values)
+    rule = meta.ljusregel if meta is not None else LightRule.SHARE_OF_WAY
+    parameter = meta.gul_grans if meta is not None else model.settings.yellow_threshold
     for values in result[COMMITTEE_INDIKATORER.name]:
-        values[light] = _light(values, at, model.settings.yellow_threshold)
+        values[light] = _light(values, at, rule, parameter)
         values[_TREND_AT] = indicator_trend(history, model.budget_year, values[at["id"]],
                                             values[at["outcome"]], values[at["direction"]])
     return result
@@ -147,14 +153,34 @@ def _typed(value: Any, kind: Kind | None) -> Any:
     return typed_value(value, kind)
 
 
-def _light(values: list[Any], at: dict[str, int], threshold: float) -> int | None:
+def _light(values: list[Any], at: dict[str, int], rule: LightRule, parameter: float) -> int | None:
     direction = values[at["direction"]]
     direction = direction.strip() if isinstance(direction, str) else direction
     if direction not in (Direction.HIGHER.value, Direction.LOWER.value):
         direction = Direction.HIGHER
-    return indicator_light(number_from_cell(values[at["baseline"]]),
-                           number_from_cell(values[at["target"]]),
-                           number_from_cell(values[at["outcome"]]), direction, threshold)
+    return rule_light(rule, baseline=number_from_cell(values[at["baseline"]]),
+                      target=number_from_cell(values[at["target"]]),
+                      outcome=number_from_cell(values[at["outcome"]]),
+                      previous=number_from_cell(values[at["previous_outcome"]]),
+                      direction=direction, parameter=parameter)
+
+
+_ASSESSED = {s.name: 1 + s.index("assessment") for s in COMMITTEE_DATA_SHEETS
+             if "assessment" in (c.field for c in s.columns)}
+
+
+def in_words(prepared: Prepared, scale: AssessmentScale) -> Prepared:
+    """`prepared`'s assessments in `scale`'s words: a workbook made with another template
+    (other words for Grön/Gul/Röd/Ej bedömd, SPEC 3c) is written in the consolidation's
+    words, as the same assessment; the committee's own file is untouched."""
+    meta = prepared.report.submission.meta if prepared.report.submission is not None else None
+    own = meta.scale if meta is not None else DEFAULT_SCALE
+    if own == scale:
+        return prepared
+    for sheet, column in _ASSESSED.items():
+        for values in prepared.rows.get(sheet, ()):
+            values[column] = own.translate(values[column], scale)
+    return prepared
 
 
 def crashed_file(path: Path, code: str, reason: str) -> Prepared:

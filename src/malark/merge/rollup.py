@@ -23,12 +23,11 @@ from malark.core.contract import (
     COMMITTEE_KF_MAL,
     COMMITTEE_NAMNDMAL,
     CONSOLIDATED_DATA_SHEETS,
-    LIGHT_CODES,
     LIGHT_RED,
-    Assessment,
 )
 from malark.core.history import History
 from malark.core.model import GoalModel
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
 from malark.merge.history import indicator_trend
 
 __all__ = ["NOT_ADDRESSED", "assessment_code", "coordinator_reports", "deviation_rows",
@@ -42,22 +41,17 @@ def _index(sheet: str, field: str) -> int:
     return _SPECS[sheet].index(field)
 
 
-def assessment_code(value: Any) -> int | None:
-    """3/2/1 for Grön/Gul/Röd typed in a cell; None for anything else."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return LIGHT_CODES.get(Assessment(value.strip()))
-    except ValueError:
-        return None
+def assessment_code(value: Any, scale: AssessmentScale = DEFAULT_SCALE) -> int | None:
+    """3/2/1 for the scale's Grön/Gul/Röd typed in a cell; None for anything else."""
+    return scale.code(value) if isinstance(value, str) else None
 
 
 def worst(codes: list[int]) -> int | None:
     return min(codes) if codes else None
 
 
-def goal_lights(model: GoalModel,
-                rows: dict[str, list[list[Any]]]) -> dict[tuple[str, str], int | str | None]:
+def goal_lights(model: GoalModel, rows: dict[str, list[list[Any]]],
+                scale: AssessmentScale = DEFAULT_SCALE) -> dict[tuple[str, str], int | str | None]:
     """(KF goal id, committee id) → the rolled-up light, `NOT_ADDRESSED`, or None."""
     goals, indicators = COMMITTEE_NAMNDMAL.name, COMMITTEE_INDIKATORER.name
     c, g_id, g_kf, g_as = 0, _index(goals, "id"), _index(goals, "kf_goal_id"), _index(goals, "assessment")
@@ -69,7 +63,7 @@ def goal_lights(model: GoalModel,
         if row[g_id] is not None:
             kf_of[(row[c], str(row[g_id]).strip())] = kf
         reported.add((kf, row[c]))
-        code = assessment_code(row[g_as])
+        code = assessment_code(row[g_as], scale)
         if code is not None:
             assessed.setdefault((kf, row[c]), []).append(code)
     lit: dict[tuple[str, str], list[int]] = {}
@@ -126,7 +120,8 @@ def kf_indicator_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> lis
     return result
 
 
-def summary_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> list[list[Any]]:
+def summary_rows(model: GoalModel, rows: dict[str, list[list[Any]]],
+                 scale: AssessmentScale = DEFAULT_SCALE) -> list[list[Any]]:
     """Per committee: Nämnd, Antal mål, Namn, counts of Grön/Gul/Röd/Ej bedömd, shares."""
     sheet = COMMITTEE_NAMNDMAL.name
     g_as = _index(sheet, "assessment")
@@ -134,7 +129,7 @@ def summary_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> list[lis
     slot = {3: 0, 2: 1, LIGHT_RED: 2}
     for row in rows[sheet]:
         if row[0] in counts:
-            counts[row[0]][slot.get(assessment_code(row[g_as]), 3)] += 1
+            counts[row[0]][slot.get(assessment_code(row[g_as], scale), 3)] += 1
     result = []
     for committee in model.committees:
         n = counts[committee.id]
@@ -144,7 +139,8 @@ def summary_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> list[lis
     return result
 
 
-def deviation_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> Iterator[list[Any]]:
+def deviation_rows(model: GoalModel, rows: dict[str, list[list[Any]]],
+                   scale: AssessmentScale = DEFAULT_SCALE) -> Iterator[list[Any]]:
     """Every Röd and Gul goal: KF goals as assessed by their coordinator (with its
     `Åtgärder`) and nämndmål; Röd first, then committee order of the model, KF goals
     before nämndmål, sheet order."""
@@ -153,14 +149,14 @@ def deviation_rows(model: GoalModel, rows: dict[str, list[list[Any]]]) -> Iterat
     kf, goals = COMMITTEE_KF_MAL.name, COMMITTEE_NAMNDMAL.name
     k = [_index(kf, f) for f in ("id", "text", "assessment", "analysis", "actions")]
     for n, row in enumerate(rows[kf]):
-        code = assessment_code(row[k[2]])
+        code = assessment_code(row[k[2]], scale)
         if code is not None and code < 3:
             found.append(((code, order.get(row[0], len(order)), 0, n),
                           [row[0], kf, row[k[0]], row[k[0]], row[k[1]], row[k[2]], row[k[3]],
                            row[k[4]]]))
     g = [_index(goals, f) for f in ("id", "kf_goal_id", "text", "assessment", "analysis", "actions")]
     for n, row in enumerate(rows[goals]):
-        code = assessment_code(row[g[3]])
+        code = assessment_code(row[g[3]], scale)
         if code is not None and code < 3:
             found.append(((code, order.get(row[0], len(order)), 1, n),
                           [row[0], goals, *(row[i] for i in g)]))

@@ -23,6 +23,7 @@ from malark.core.contract import (
     SheetSpec,
     column_letter,
 )
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
 from malark.xlsx.sheet_layout import BOLD_CHARS_PER_WIDTH, chars_on_a_line, wrapped_lines
 
 __all__ = ["ICON_SET", "LINE_HEIGHT", "Styles", "assessment_fill_rules", "chars_on_a_line",
@@ -54,8 +55,10 @@ _BODY = {**_GRID, "valign": "top", "text_wrap": True}
 class Styles:
     """The formats of one workbook (xlsxwriter formats belong to their workbook)."""
 
-    def __init__(self, workbook) -> None:
+    def __init__(self, workbook, scale: AssessmentScale = DEFAULT_SCALE) -> None:
         self.workbook = workbook
+        self.scale = scale
+        """The assessment labels of the workbook (the template's, SPEC 3c)."""
         add = workbook.add_format
         self.header = add({**_GRID, "bold": True, "bg_color": "#DDEBF7", "text_wrap": True,
                            "valign": "top"})
@@ -175,12 +178,13 @@ def icon_rule(ws, first_row: int, last_row: int, first_col: int, last_col: int |
 
 
 def assessment_fill_rules(ws, styles: Styles, first_row: int, last_row: int, column: int) -> None:
-    """Fill a `Bedömning` text cell by its value (Grön/Gul/Röd/Ej bedömd)."""
+    """Fill a `Bedömning` text cell by its value (the scale's Grön/Gul/Röd/Ej bedömd)."""
     if last_row < first_row:
         return
     for assessment, fmt in styles.fills.items():
+        label = styles.scale.label_of(assessment).replace('"', '""')
         ws.conditional_format(first_row, column, last_row, column, {
-            "type": "cell", "criteria": "==", "value": f'"{assessment.value}"', "format": fmt})
+            "type": "cell", "criteria": "==", "value": f'"{label}"', "format": fmt})
 
 
 def light_rules(ws, styles: Styles, spec: SheetSpec, last_row: int) -> None:

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from malark.core.contract import ASSESSMENTS, Assessment
+from malark.core.contract import Assessment
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
 from malark.core.swedish import NO_BREAK_SPACE, format_readable, number_from_cell
 
 __all__ = [
     "Badge", "Block", "Blocks", "Cell", "ChartData", "Figure", "Heading", "Inline", "Paragraph", "Span",
-    "Table", "Title", "badge", "number_shown", "shown", "year_shown",
+    "Table", "Title", "badge", "light_badge", "number_shown", "shown", "year_shown",
 ]
 
 
@@ -126,15 +127,22 @@ class Blocks:
         self.items.append(block)
 
 
-def badge(value: Any) -> Badge:
-    """The badge of a `Bedömning` cell: a dropdown value, or Ej bedömd when empty; any other
-    text is shown as typed, without a colour."""
+def badge(value: Any, scale: AssessmentScale = DEFAULT_SCALE) -> Badge:
+    """The badge of a `Bedömning` cell: one of the scale's words (the workbook template's,
+    SPEC 3c), or its word for not assessed when empty; any other text is shown as typed,
+    without a colour."""
     text = shown(value)
     if text is None or not text.strip():
-        return Badge(None, Assessment.EJ_BEDOMD.value)
-    if text.strip() in ASSESSMENTS:
-        return Badge(Assessment(text.strip()), text.strip())
+        return Badge(None, scale.not_assessed)
+    name = scale.standard_name(text)
+    if name is not None:
+        return Badge(name, text.strip())
     return Badge(None, text)
+
+
+def light_badge(code: int | None, scale: AssessmentScale = DEFAULT_SCALE) -> Badge:
+    """A light code (3/2/1, None) as a badge in the scale's words."""
+    return badge(scale.label(code), scale)
 
 
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from malark.core.contract import SUBMISSION_STATUS_MISSING, SUBMISSION_STATUS_NOT_READ, Assessment
+from malark.core.contract import SUBMISSION_STATUS_MISSING, SUBMISSION_STATUS_NOT_READ
 from malark.core.model import KfGoal
 from malark.report.blocks import Badge, Blocks, Span, badge, shown
 from malark.report.history import History
@@ -45,8 +45,8 @@ def kf_goal_badge(source: ReportSource, goal: KfGoal) -> tuple[Badge, Row | None
     committee's workbook was not read), and its `KF-mål` row."""
     row = source.kf_report(goal.id, goal.coordinator)
     if not source.was_read(goal.coordinator):
-        return Badge(None, Assessment.EJ_BEDOMD.value), None
-    return badge(row.value("assessment") if row else None), row
+        return Badge(None, source.scale.not_assessed), None
+    return badge(row.value("assessment") if row else None, source.scale), row
 
 
 def _addressed(goal: KfGoal) -> str:
@@ -78,7 +78,8 @@ def goal_section(blocks: Blocks, source: ReportSource, goal: KfGoal, history: Hi
              for i in source.kf_indicators if i.goal_id == goal.id
              if (r := source.kf_indicator_row(i, goal.coordinator)) is not None]
     if lines:
-        blocks.add(indicator_table(f"KF-indikatorer för {goal.id}", lines, meta.period.value))
+        blocks.add(indicator_table(f"KF-indikatorer för {goal.id}", lines, meta.period.value,
+                                   source.scale))
     for committee in source.committees_under(goal):
         _committee_part(blocks, source, goal, committee, history)
 
@@ -106,7 +107,7 @@ def _committee_part(blocks: Blocks, source: ReportSource, goal: KfGoal, committe
     for row in goals:
         title = shown(row.value("text")) or ""
         blocks.paragraph(Span(f"{row.text('id') or ''} ", bold=True), Span(title, bold=True), kind="goal")
-        blocks.paragraph(Span("Bedömning: ", bold=True), badge(row.value("assessment")))
+        blocks.paragraph(Span("Bedömning: ", bold=True), badge(row.value("assessment"), source.scale))
         _labelled(blocks, "Analys", row.value("analysis"))
         _labelled(blocks, "Åtgärder", row.value("actions"))
     if not goals:
@@ -115,7 +116,8 @@ def _committee_part(blocks: Blocks, source: ReportSource, goal: KfGoal, committe
         lines: list[IndicatorLine] = [line_from_row(r, history, meta.budgetår, meta.period.value)
                                       for r in indicators]
         blocks.add(indicator_table(f"Indikatorer under {goal.id} – {committee_label(source, committee)}",
-                                   lines, meta.period.value))
+                                   lines, meta.period.value,
+                                   source.scale))
     if activities:
         statuses = Counter(shown(r.value("status")) or "utan status" for r in activities)
         parts = ", ".join(f"{n} {status}" for status, n in statuses.items())

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from malark.core.lights import LIGHT_NAMES
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
 from malark.core.swedish import number_from_cell
-from malark.report.blocks import Badge, Cell, Paragraph, Span, Table, badge, number_shown, shown, year_shown
+from malark.report.blocks import (
+    Badge,
+    Cell,
+    Paragraph,
+    Span,
+    Table,
+    light_badge,
+    number_shown,
+    shown,
+    year_shown,
+)
 from malark.report.history import KOLADA, History, HistoryPoint, trend
 from malark.xlsx.table import Row
 
@@ -44,10 +54,10 @@ def line_from_row(row: Row, history: History, year: int, period: str) -> Indicat
                          history.note(indicator_id))
 
 
-def _light(value) -> Badge:
+def _light(value, scale: AssessmentScale) -> Badge:
     code = number_from_cell(value)
-    code = int(code) if code is not None and code.is_integer() else None
-    return badge(LIGHT_NAMES.get(code, LIGHT_NAMES[None]))
+    code = int(code) if code is not None and code.is_integer() and int(code) in (1, 2, 3) else None
+    return light_badge(code, scale)
 
 
 def _with_year(value, year, unit) -> Cell:
@@ -67,8 +77,10 @@ def _earlier_cell(value: float | None, unit, source: str | None = None) -> Cell:
     return cell
 
 
-def indicator_table(caption: str, lines: list[IndicatorLine], period_label: str) -> Table:
-    """The table of `lines`; `period_label` names this period's outcome column."""
+def indicator_table(caption: str, lines: list[IndicatorLine], period_label: str,
+                    scale: AssessmentScale = DEFAULT_SCALE) -> Table:
+    """The table of `lines`; `period_label` names this period's outcome column; lights in
+    `scale`'s words."""
     labels: dict[tuple[int, int], str] = {}
     for point in (p for line in lines for p in line.earlier):
         labels.setdefault(point.key, point.label)
@@ -97,7 +109,7 @@ def indicator_table(caption: str, lines: list[IndicatorLine], period_label: str)
             cells.append(_earlier_cell(line.fallback, unit))
         outcome_text = number_shown(row.value("outcome"), unit)
         cells += [(Span(outcome_text),) if outcome_text else (),
-                  (Span(change.text),) if change else (), (_light(row.value("light")),)]
+                  (Span(change.text),) if change else (), (_light(row.value("light"), scale),)]
         rows.append(tuple(cells))
         name = shown(row.value("name")) or line.id
         for label, text in (("Kommentar", shown(row.value("comment"))), ("Anmärkning", line.note)):

@@ -29,6 +29,7 @@ from malark.core.contract import (
     SUBMISSION_STATUS_READ,
 )
 from malark.core.model import Committee, Indicator, KfGoal
+from malark.core.scale import AssessmentScale
 from malark.xlsx.consolidated_reader import SUBMISSIONS, read_consolidated
 from malark.xlsx.meta import WorkbookMeta
 from malark.xlsx.table import Row
@@ -93,6 +94,11 @@ class ReportSource:
     _indicators_by: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
     _activities_by: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
     _kf_indicator_rows: dict[str, list[Row]] = field(default_factory=dict)
+
+    @property
+    def scale(self) -> AssessmentScale:
+        """The assessment words of the consolidation (its template's, SPEC 3c)."""
+        return self.meta.scale
 
     def __post_init__(self) -> None:
         for row in self.kf_rows:

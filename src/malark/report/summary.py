@@ -20,7 +20,11 @@ from malark.report.source import ReportSource
 
 __all__ = ["Tally", "deviations_section", "economy_section", "summary_section", "tally"]
 
-LEGEND = tuple(Badge(a, a.value) for a in ORDER)
+
+def legend(source: ReportSource) -> tuple[Badge, ...]:
+    """The four assessments in the consolidation's words, Grön first."""
+    return tuple(Badge(a, source.scale.label_of(a)) for a in ORDER)
+
 FINANCIAL = Perspective.EKONOMI.value
 LAW_TEXT = (
     "Kommunen ska ha en god ekonomisk hushållning (kommunallagen 11 kap. 1 §), och "
@@ -59,7 +63,7 @@ def tally(source: ReportSource) -> Tally:
         committee = row.text("committee") or ""
         if not source.was_read(committee):
             continue
-        assessment = badge(row.value("assessment")).assessment
+        assessment = badge(row.value("assessment"), source.scale).assessment
         perspective = row.text("perspective")
         if perspective not in result.goals_by_perspective:
             perspective = perspective_of.get(row.text("kf_goal_id") or "")
@@ -74,7 +78,10 @@ def _count_cells(counts: Counts) -> tuple[Cell, ...]:
     return (*((Span(count_text(n)),) for n in counts.values), (Span(count_text(counts.total), bold=True),))
 
 
-_COUNT_HEADERS: tuple[Cell, ...] = (*((b,) for b in LEGEND), (Span("Totalt"),))
+
+def _count_headers(source: ReportSource) -> tuple[Cell, ...]:
+    return (*((b,) for b in legend(source)), (Span("Totalt"),))
+
 
 
 def summary_section(blocks: Blocks, source: ReportSource, counts: Tally) -> None:
@@ -90,21 +97,22 @@ def summary_section(blocks: Blocks, source: ReportSource, counts: Tally) -> None
     rows.append(((Span("Totalt", bold=True),), (Span("KF-mål"),), *_count_cells(counts.kf)))
     rows.append(((), (Span("Nämndmål"),), *_count_cells(counts.goals)))
     blocks.add(Table("KF-mål och nämndmål per perspektiv",
-                     ((Span("Perspektiv"),), (Span("Mål"),), *_COUNT_HEADERS), tuple(rows),
+                     ((Span("Perspektiv"),), (Span("Mål"),), *_count_headers(source)), tuple(rows),
                      (2.8, 2.2, 1.6, 1.6, 1.6, 2.0, 1.6), frozenset(range(2, 7))))
     committee_rows = []
     for committee, n in counts.goals_by_committee.items():
         committee_rows.append(((Span(committee_label(source, committee)),),
                                (Span(source.status(committee)),), *_count_cells(n)))
     blocks.add(Table("Nämndmålen per nämnd",
-                     ((Span("Nämnd"),), (Span("Inlämning"),), *_COUNT_HEADERS), tuple(committee_rows),
+                     ((Span("Nämnd"),), (Span("Inlämning"),), *_count_headers(source)), tuple(committee_rows),
                      (5.0, 2.0, 1.5, 1.5, 1.5, 2.0, 1.6), frozenset(range(2, 7))))
     categories = ("KF-mål", *(f"{c} nämndmål" + ("" if source.was_read(c) else f" ({source.status(c)})")
                               for c in counts.goals_by_committee))
     columns = [counts.kf.values, *(n.values for n in counts.goals_by_committee.values())]
-    chart = ChartData(categories, tuple((LEGEND[i], tuple(c[i] for c in columns)) for i in range(4)))
+    words = legend(source)
+    chart = ChartData(categories, tuple((words[i], tuple(c[i] for c in columns)) for i in range(4)))
     description = "; ".join(
-        f"{category}: " + ", ".join(f"{n} {b.word}" for b, n in zip(LEGEND, values, strict=True))
+        f"{category}: " + ", ".join(f"{n} {b.word}" for b, n in zip(words, values, strict=True))
         for category, values in zip(categories, columns, strict=True))
     blocks.add(Figure("Bedömningen av KF-målen och av nämndmålen per nämnd (antal mål)", chart,
                       description))
@@ -130,7 +138,7 @@ def economy_section(blocks: Blocks, source: ReportSource, counts: Tally) -> None
     blocks.heading(1, "God ekonomisk hushållning", "god-ekonomisk-hushallning")
     blocks.paragraph(LAW_TEXT)
     rows = tuple(((b,), (Span(count_text(counts.financial.of(b.assessment))),),
-                  (Span(count_text(counts.operational.of(b.assessment))),)) for b in LEGEND)
+                  (Span(count_text(counts.operational.of(b.assessment))),)) for b in legend(source))
     rows += (((Span("Totalt", bold=True),), (Span(count_text(counts.financial.total), bold=True),),
               (Span(count_text(counts.operational.total), bold=True),)),)
     blocks.add(Table("Finansiella mål och verksamhetsmål",
@@ -162,20 +170,21 @@ def deviations_section(blocks: Blocks, source: ReportSource) -> None:
                           f"{goal.id} {goal.text}", f"{goal.coordinator} (samordnande)", mark, row))
     for n, row in enumerate(source.goal_rows):
         committee = row.text("committee") or ""
-        mark = badge(row.value("assessment"))
+        mark = badge(row.value("assessment"), source.scale)
         if mark.assessment in _SEVERITY and source.was_read(committee):
             title = f"{row.text('id') or ''} {shown(row.value('text')) or ''}".strip()
             found.append(((_SEVERITY[mark.assessment], 1, order.get(committee, len(order)), n),
                           title, committee, mark, row))
+    red, yellow = source.scale.red, source.scale.yellow
     if not found:
-        blocks.paragraph("Inga mål är bedömda Röd eller Gul den här perioden.")
+        blocks.paragraph(f"Inga mål är bedömda {red} eller {yellow} den här perioden.")
         return
-    blocks.paragraph("Alla mål som bedömts Röd eller Gul, med analys och åtgärder. Röd står före "
-                     "Gul och KF-målen före nämndmålen.")
+    blocks.paragraph(f"Alla mål som bedömts {red} eller {yellow}, med analys och åtgärder. {red} "
+                     f"står före {yellow} och KF-målen före nämndmålen.")
     rows = tuple(((Span(title),), (Span(committee),), (mark,),
                   (Span(shown(row.value("analysis")) or ""),), (Span(shown(row.value("actions")) or ""),))
                  for _key, title, committee, mark, row in sorted(found, key=lambda item: item[0]))
-    blocks.add(Table("Mål som bedömts Röd eller Gul",
+    blocks.add(Table(f"Mål som bedömts {red} eller {yellow}",
                      tuple((Span(h),) for h in ("Mål", "Nämnd", "Bedömning", "Analys", "Åtgärder")),
                      rows, (3.6, 1.6, 2.1, 4.1, 4.1)))
 

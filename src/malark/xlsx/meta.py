@@ -25,17 +25,23 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malark.core.contract import GUL_GRANS_NAME, MAX_CELL_TEXT, META_FIELDS, Period
+from malark.core.lights import LightRule
 from malark.core.model import Committee, GoalModel, Indicator, KfGoal
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
 from malark.core.text import utf16_length
+
+if TYPE_CHECKING:  # the template module reads template files; the engine never needs it
+    from malark.core.template import Template
 
 __all__ = [
     "GUL_GRANS_NAME",
     "SEALED_FIELDS",
+    "TEMPLATE_FIELDS",
     "MetaError",
     "Snapshot",
     "WorkbookMeta",
@@ -45,6 +51,7 @@ __all__ = [
     "row_digest",
     "sealed",
     "snapshot_for",
+    "template_meta_fields",
 ]
 
 GUL_GRANS_FIELD = "gul_grans"
@@ -53,7 +60,12 @@ SNAPSHOT_HASH_FIELD = "snapshot_sha256"
 _SNAPSHOT_PREFIX = "snapshot_"
 _CHUNK = MAX_CELL_TEXT - 767
 """UTF-16 units per snapshot chunk (below Excel's cell limit)."""
-SEALED_FIELDS = ("nämnd", "kommun", "kommunkod", "period", "budgetår", "model_fingerprint")
+TEMPLATE_FIELDS = ("mall", "mall_fingerprint", "ljusregel", "bedömning_grön", "bedömning_gul",
+                   "bedömning_röd", "bedömning_ej_bedömd")
+"""The workbook template it was made with (SPEC 3c): name, fingerprint, light rule and the
+four assessment labels, so a file is validated and merged by its own words and rule."""
+SEALED_FIELDS = ("nämnd", "kommun", "kommunkod", "period", "budgetår", "model_fingerprint",
+                 "gul_grans", *TEMPLATE_FIELDS[1:])
 """The identity fields the snapshot's hash covers (see the module docstring)."""
 
 
@@ -118,12 +130,45 @@ class WorkbookMeta(BaseModel):
     malark_version: str
     kind: Literal["committee", "consolidated"] = "committee"
     gul_grans: float = Field(ge=0, le=1, allow_inf_nan=False)
+    """The light rule's parameter, read by the Trafikljus formulas through `GulGrans`: the
+    Gul-gräns of `andel_av_vagen`, the share of `andel_av_malvarde`, the tolerance of
+    `trend`."""
     snapshot: Snapshot
     snapshot_sha256: str
+    mall: str | None = None
+    mall_fingerprint: str | None = None
+    ljusregel: LightRule = LightRule.SHARE_OF_WAY
+    bedömning_grön: str = DEFAULT_SCALE.green
+    bedömning_gul: str = DEFAULT_SCALE.yellow
+    bedömning_röd: str = DEFAULT_SCALE.red
+    bedömning_ej_bedömd: str = DEFAULT_SCALE.not_assessed
 
     @property
     def snapshot_intact(self) -> bool:
         return self.snapshot.sha256() == self.snapshot_sha256
+
+    @property
+    def scale(self) -> AssessmentScale:
+        """The assessment labels the workbook was made with (SPEC's when it says none)."""
+        return AssessmentScale(self.bedömning_grön, self.bedömning_gul, self.bedömning_röd,
+                               self.bedömning_ej_bedömd)
+
+
+def template_meta_fields(template: Template | None, model: GoalModel) -> dict[str, Any]:
+    """The `WorkbookMeta` fields that record the workbook template (SPEC 3c): its name,
+    fingerprint, light rule and labels, and the rule's parameter in `gul_grans` (the
+    model's Gul-gräns for `andel_av_vagen`). Without a template: SPEC's defaults."""
+    if template is None:
+        return {"gul_grans": model.settings.yellow_threshold}
+    parameter = template.light_parameter
+    scale = template.scale
+    return {
+        "gul_grans": model.settings.yellow_threshold if parameter is None else parameter,
+        "mall": template.name, "mall_fingerprint": template.fingerprint,
+        "ljusregel": template.light_rule, "bedömning_grön": scale.green,
+        "bedömning_gul": scale.yellow, "bedömning_röd": scale.red,
+        "bedömning_ej_bedömd": scale.not_assessed,
+    }
 
 
 def row_digest(text: object) -> str:
@@ -192,6 +237,7 @@ def meta_rows(meta: WorkbookMeta) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [(name, values[name]) for name in META_FIELDS]
     rows.append((KIND_FIELD, meta.kind))
     rows.append((GUL_GRANS_FIELD, meta.gul_grans))
+    rows.extend((name, values[name]) for name in TEMPLATE_FIELDS if values[name] is not None)
     rows.append((SNAPSHOT_HASH_FIELD, meta.snapshot_sha256))
     for number, chunk in enumerate(_chunks(meta.snapshot.to_json()), start=1):
         rows.append((f"{_SNAPSHOT_PREFIX}{number}", chunk))

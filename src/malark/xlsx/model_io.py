@@ -25,6 +25,7 @@ from malark.core.contract import (
     MODEL_SHEETS,
     PERIOD_DEADLINE_FIELDS,
     PERSPECTIVES,
+    SETTING_TEMPLATE,
     SETTING_YELLOW_THRESHOLD,
     SHEET_META,
     Direction,
@@ -275,18 +276,21 @@ def _read_kf_indicators(table: Table, goal_ids: set[str], problems: _Problems) -
 
 
 def _read_settings(table: Table, problems: _Problems) -> Settings:
-    cells = _field_values(table, {SETTING_YELLOW_THRESHOLD: "yellow_threshold"})
+    cells = _field_values(table, {SETTING_YELLOW_THRESHOLD: "yellow_threshold",
+                                  SETTING_TEMPLATE: "template"})
+    template_cell = cells.get(SETTING_TEMPLATE)
+    template = template_cell.text.strip() if template_cell is not None and template_cell.text else None
     cell = cells.get(SETTING_YELLOW_THRESHOLD)
     threshold = _number(cell, table.sheet, SETTING_YELLOW_THRESHOLD, problems)
     if threshold is None:
-        return Settings()
+        return Settings(template=template or None)
     if isinstance(cell.value, str) and cell.value.strip().endswith("%"):
         threshold /= 100  # "80 %" is a share written as a percentage: 0,8
     if not 0 < threshold <= 1:
         problems.add(cell, table.sheet, f"Gul-gräns ska ligga mellan 0 och 1 (t.ex. 0,5 eller 50 %) "
                      f"men är {format_number(threshold)}.")
-        return Settings()
-    return Settings(yellow_threshold=threshold)
+        return Settings(template=template or None)
+    return Settings(yellow_threshold=threshold, template=template or None)
 
 
 def read_model(path: Path | str) -> GoalModel:
@@ -369,6 +373,7 @@ def write_model(model: GoalModel, path: Path | str) -> Path:
     _list_validation(ws, DIRECTIONS, "E2:E500")
     _sheet(workbook, MODEL_INSTALLNINGAR, [
         [SETTING_YELLOW_THRESHOLD, model.settings.yellow_threshold],
+        *([[SETTING_TEMPLATE, model.settings.template]] if model.settings.template else []),
     ])
     if model.indicator_values:
         write_indicator_values(workbook, model.indicator_values)

@@ -20,10 +20,12 @@ from malark.core.contract import (
     COMMITTEE_KF_MAL,
     COMMITTEE_NAMNDMAL,
     SUPPORTED_FORMAT_VERSIONS,
+    Column,
     Period,
 )
 from malark.core.findings import Finding, rule
 from malark.core.model import GoalModel, Indicator, KfGoal
+from malark.core.scale import AssessmentScale
 from malark.validate.checks import values
 from malark.validate.checks.live import LiveBuilder
 from malark.validate.ids import assign_ids
@@ -107,6 +109,15 @@ class Context:
     @property
     def follow_up(self) -> bool:
         return self.period.is_follow_up
+
+    @property
+    def scale(self) -> AssessmentScale:
+        """The workbook's assessment words (its template's, recorded in `_malark`)."""
+        return self.meta.scale
+
+    def choices(self, column: Column) -> tuple[str, ...]:
+        """The dropdown values of `column` in this workbook (`Bedömning` in its words)."""
+        return self.scale.choices if column.field == "assessment" else column.choices
 
     @cached_property
     def reference_date(self) -> date:

@@ -131,8 +131,9 @@ def _d003_live(book: LiveBook) -> Iterator[Flag]:
 def _d004_live(book: LiveBook) -> Iterator[Flag]:
     for band, column, typed in _typed_columns(book, Kind.CHOICE):
         key = band.key(column.field)
+        choices = book.facts.scale.choices if column.field == "assessment" else column.choices
         yield band.flag("D004", column.field,
-                        f'{typed}*({key}<>"")*(1-{member(key, column.choices)})')
+                        f'{typed}*({key}<>"")*(1-{member(key, choices)})')
 
 
 @check("D001", "D002", "D003", "D004", "D009", "D011", "D013",
@@ -194,10 +195,10 @@ def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[
                                           f"({values.display(start)})")
     elif column.kind is Kind.CHOICE:
         found = values.text(cell)
-        if found is not None and found not in column.choices:
+        choices = ctx.choices(column)
+        if found is not None and found not in choices:
             yield ctx.finding("D004", cell, ref=ref, header=column.header,
-                              found=values.display(found),
-                              allowed=", ".join(column.choices))
+                              found=values.display(found), allowed=", ".join(choices))
 
 
 def _read_report(ctx: Context, cell: Cell, column: Column, read: Read, invalid_code: str,

@@ -19,7 +19,7 @@ from malark.core.contract import (
     Status,
 )
 from malark.core.findings import Finding
-from malark.core.lights import indicator_light
+from malark.core.lights import rule_light
 from malark.validate.checks import values
 from malark.validate.checks.base import Context, check, header, row_id
 from malark.validate.checks.live import Band, Flag, LiveBook, live
@@ -31,7 +31,6 @@ from malark.xlsx.table import Row
 __all__ = ["CHECKS"]
 
 _DONE = frozenset({Status.KLAR.value, Status.AVBRUTEN.value, Status.FORSENAD.value})
-_RED_OR_YELLOW = (Assessment.ROD.value, Assessment.GUL.value)
 
 
 def _assessed_rows(ctx: Context) -> Iterator[Row]:
@@ -78,12 +77,13 @@ def _text_required_live(book: LiveBook, code: str, assessments: tuple[str, ...],
 
 @live("D006")
 def _d006_live(book: LiveBook) -> Iterator[Flag]:
-    yield from _text_required_live(book, "D006", _RED_OR_YELLOW, "analysis")
+    scale = book.facts.scale
+    yield from _text_required_live(book, "D006", (scale.red, scale.yellow), "analysis")
 
 
 @live("D007")
 def _d007_live(book: LiveBook) -> Iterator[Flag]:
-    yield from _text_required_live(book, "D007", (Assessment.ROD.value,), "actions")
+    yield from _text_required_live(book, "D007", (book.facts.scale.red,), "actions")
 
 
 @check("D005", "D006", "D007", live=(_d005_live, _d006_live, _d007_live))
@@ -113,16 +113,18 @@ def _assessment_required(ctx: Context, row: Row) -> Iterator[Finding]:
     if cell is None:
         return
     assessment = values.text(cell)
+    scale = ctx.scale
     if assessment is None:
+        words = ", ".join(scale.choices[:3]) + f" eller {scale.not_assessed}"
         yield ctx.finding("D005", cell, ref=row_id(row), header=header(row.sheet, "assessment"),
-                          what_to_do="Välj Grön, Gul, Röd eller Ej bedömd och skriv en analys.")
+                          what_to_do=f"Välj {words} och skriv en analys.")
         return
     analysis = row.cells.get("analysis")
-    if assessment in _RED_OR_YELLOW and analysis is not None \
+    if assessment in (scale.red, scale.yellow) and analysis is not None \
             and values.text(analysis) is None:
         yield ctx.finding("D006", analysis, ref=row_id(row), assessment=assessment)
     actions = row.cells.get("actions")
-    if assessment == Assessment.ROD and actions is not None and values.text(actions) is None:
+    if assessment == scale.red and actions is not None and values.text(actions) is None:
         yield ctx.finding("D007", actions, ref=row_id(row))
 
 
@@ -149,13 +151,15 @@ def late_activities(ctx: Context) -> Iterator[Finding]:
 
 
 def _light(ctx: Context, row: Row) -> int | None:
+    """The indicator's light by the workbook's own light rule and parameter (SPEC 5, 3c)."""
     direction = values.text(row.cells.get("direction")) or Direction.HIGHER.value
     if direction not in (Direction.HIGHER.value, Direction.LOWER.value):
         return None
-    return indicator_light(values.number(row.cells.get("baseline")),
-                           values.number(row.cells.get("target")),
-                           values.number(row.cells.get("outcome")),
-                           direction, ctx.meta.gul_grans)
+    return rule_light(ctx.meta.ljusregel, baseline=values.number(row.cells.get("baseline")),
+                      target=values.number(row.cells.get("target")),
+                      outcome=values.number(row.cells.get("outcome")),
+                      previous=values.number(row.cells.get("previous_outcome")),
+                      direction=direction, parameter=ctx.meta.gul_grans)
 
 
 @check("D010")
@@ -164,13 +168,14 @@ def assessment_matches_lights(ctx: Context) -> Iterator[Finding]:
         identifier = row_id(row)
         cell = row.cells.get("assessment")
         assessment = values.text(cell)
-        if not identifier or assessment not in (Assessment.GRON, Assessment.ROD):
+        name = ctx.scale.standard_name(assessment)
+        if not identifier or name not in (Assessment.GRON, Assessment.ROD):
             continue
         lights = [_light(ctx, r) for r in ctx.indicators_by_goal.get(identifier, [])]
         lights = [light for light in lights if light is not None]
         if not lights:
             continue
-        contradicting = LIGHT_RED if assessment == Assessment.GRON else LIGHT_GREEN
+        contradicting = LIGHT_RED if name is Assessment.GRON else LIGHT_GREEN
         if all(light == contradicting for light in lights):
             yield ctx.finding("D010", cell, ref=identifier, assessment=assessment,
                               indicators=_all_lights(len(lights), contradicting))

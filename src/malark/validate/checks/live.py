@@ -37,6 +37,7 @@ from malark.core.contract import (
     column_letter,
 )
 from malark.core.findings import rule
+from malark.core.scale import DEFAULT_SCALE, AssessmentScale
 from malark.validate.checks.live_formula import column_array, edge_blanks, padded, spaces_to_blank, text_of
 
 __all__ = [
@@ -83,6 +84,8 @@ class LiveFacts:
     """The model's KF indicators pre-filled in this workbook (their target columns are locked)."""
     model_non_shares: tuple[str, ...]
     """Those of them whose baseline or target lies outside 0–100 (not a share)."""
+    scale: AssessmentScale = DEFAULT_SCALE
+    """The assessment words of the workbook's template (SPEC 3c)."""
 
     @property
     def reference_date(self) -> date:
