@@ -81,6 +81,22 @@ class Outputs:
     def addin(self) -> Path:
         return api.build_addin(self.folder / "addin")
 
+    def templated(self) -> Path:
+        """A workbook of a municipality's template: other words, colours, font and a logo
+        (an image part the standard workbook does not have)."""
+        from tests.template_support import vansbro_vargarda
+
+        folder = vansbro_vargarda(self.folder / "mall")
+        return api.generate(self.project.model, self.folder / "templated", period="T1",
+                            committees=["KS"], template=folder)[0]
+
+    def report(self) -> Path:
+        return api.report(self.consolidated_once(), self.folder / "rapport.docx")
+
+    def consolidated_once(self) -> Path:
+        done = self.folder / "samman.xlsx"
+        return done if done.exists() else self.consolidated()
+
 
 WRITTEN: dict[str, Callable[[Outputs], Path]] = {
     "goal model (malark init)": Outputs.model,
@@ -90,6 +106,8 @@ WRITTEN: dict[str, Callable[[Outputs], Path]] = {
     "annotated copy (validate --annotate)": Outputs.annotated,
     "consolidated workbook (merge)": Outputs.consolidated,
     "malark.xlam (addin build)": Outputs.addin,
+    "workbook of a municipality's template, with a logo (generate --mall)": Outputs.templated,
+    "the council report (report -o .docx)": Outputs.report,
 }
 
 

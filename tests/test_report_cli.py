@@ -163,3 +163,16 @@ def test_pdf_through_libreoffice(report_inputs, tmp_path):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
         assert "Måluppföljning Sjöberga 2027 – T1" in text and "God ekonomisk hushållning" in text
     assert written_by_malark(out)  # so the next run replaces it without --force
+
+
+def test_a_consolidation_written_before_rader_fran_existed_still_works(report_inputs, tmp_path):
+    """An earlier malark's consolidation has no `Rader från` in Inlämningar (nor `Trend`,
+    `Från period`): the report and `generate --previous` read it all the same."""
+    workbook = openpyxl.load_workbook(report_inputs.t1)
+    submissions = workbook["Inlämningar"]
+    headers = [c.value for c in submissions[1]]
+    submissions.delete_cols(headers.index("Rader från") + 1)
+    old = tmp_path / "aldre.xlsx"
+    workbook.save(old)
+    result = _run(old, "-o", tmp_path / "rapport.docx")
+    assert result.exit_code == 0, result.output

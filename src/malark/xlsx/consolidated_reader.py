@@ -39,6 +39,9 @@ SUBMISSIONS = SheetSpec(SHEET_SUBMISSIONS, tuple(
         SUBMISSION_HEADERS, ("committee", "name", "file", "sha256", "status", "errors", "warnings",
                              "carried_from"), strict=True)))
 """`Inlämningar` (SPEC 6) as a sheet spec, so it is read by its headers like the others."""
+_ADDED_HEADERS = frozenset({*(c.header for c in CONSOLIDATION_ADDED), SUBMISSION_HEADERS[-1]})
+"""Headers of columns later consolidations have and earlier ones lack (`Trend`, `Från
+period`, `Inlämningar`'s `Rader från`): never required."""
 
 
 @dataclass(slots=True)
@@ -98,7 +101,7 @@ def _table(path: Path, raw: RawWorkbook, spec: SheetSpec, version: int) -> Table
         raise InputError(f"{path.name}: bladet {spec.name} saknas. Använd en sammanställning som "
                          "malark merge har skapat.")
     table = build_table(spec, raw.rows(spec.name))
-    required = {c.header for c in spec.columns_of(version) if c not in CONSOLIDATION_ADDED}
+    required = {c.header for c in spec.columns_of(version)} - _ADDED_HEADERS
     missing = [header for header in table.missing if header in required]
     if missing:
         raise InputError(f"{path.name}, bladet {spec.name}: kolumnen \"{missing[0]}\" saknas i rad 1.")
