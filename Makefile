@@ -35,7 +35,7 @@ export MALARK_WEB_CACHE ?= $(CURDIR)/build/web-cache
 ## test: install what the tests need (dev extras, LibreOffice, Chromium, Node tools, the OOXML
 ## validator), build the web page and run the suite
 test: $(VENV)/.installed-dev libreoffice chromium node web ooxml-validator
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 ## web: the validator page and the Office add-in (malark web build) in $(WEB_DIR); Pyodide
 ## comes from npm and the wheels from the package index, pinned in src/malark/web/lock/

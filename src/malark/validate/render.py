@@ -120,7 +120,8 @@ def render_text(reports: Sequence[FileReport], console: Console) -> None:
         if report.findings:
             console.print(_file_table(report))
         else:
-            console.print(plain(f"{_title(report)}: inga fynd.", style="green"))
+            # one line whatever the path's length: a long folder name must not break it up
+            console.print(plain(f"{_title(report)}: inga fynd.", style="green"), soft_wrap=True)
         console.print()
     style = "bold red" if any(not r.ok for r in reports) else "bold green"
     console.print(Text(summary_line(reports), style=style))
