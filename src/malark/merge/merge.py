@@ -22,6 +22,8 @@ from typing import Any
 from malark.core.contract import (
     CONSOLIDATED_DATA_SHEETS,
     SHEET_META,
+    SHEET_OVERVIEW,
+    SHEET_SUBMISSIONS,
     SUBMISSION_STATUS_MISSING,
     SUBMISSION_STATUS_NOT_READ,
     SUBMISSION_STATUS_READ,
@@ -137,18 +139,16 @@ def _check_replaceable(out: Path, force: bool) -> None:
     """An existing `out` is replaced only with `force` (like `generate`), and then only
     when it is an earlier consolidated workbook or no workbook at all: never a
     committee's returned workbook, the goal model or another workbook named with -o by
-    mistake."""
+    mistake. Told apart by the sheets its workbook part lists (SPEC 6: `Översikt` first,
+    `Inlämningar` and `_malark`), so a large earlier consolidation is not read again."""
     if not out.is_file():
         return
-    from malark.xlsx.meta import MetaError, meta_from_rows
-    from malark.xlsx.reader import read_workbook
+    from malark.xlsx.ooxml import listed_sheets
 
-    data = read_workbook(out)
-    try:
-        kind = meta_from_rows(data.rows[SHEET_META]).kind if SHEET_META in data.rows else None
-    except MetaError:
-        kind = None
-    if data.readable and kind != "consolidated":
+    sheets = listed_sheets(out)
+    consolidation = (bool(sheets) and sheets[0] == SHEET_OVERVIEW
+                     and {SHEET_SUBMISSIONS, SHEET_META} <= set(sheets))
+    if sheets is not None and not consolidation:
         raise OutputError(f"{out} finns redan och är ingen sammanställning från malark (till "
                           "exempel en nämnds arbetsbok eller målmodellen), så den skrivs inte "
                           "över, inte heller med --force. Välj ett annat filnamn med -o.")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
 
-__all__ = ["STRICT_WHAT_TO_DO", "PackageError", "SheetPart", "relationships", "sheet_parts", "workbook_part"]
+__all__ = ["STRICT_WHAT_TO_DO", "PackageError", "SheetPart", "listed_sheets", "relationships",
+           "sheet_parts", "workbook_part"]
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_STRICT = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
@@ -117,3 +119,22 @@ def sheet_parts(package: zipfile.ZipFile) -> list[SheetPart]:
             target = None
         sheets.append(SheetPart(sheet.get("name", ""), target, sheet.get("state", "visible")))
     return sheets
+
+
+_LISTING_LIMIT = 2_000_000
+"""Bytes a workbook part may unpack to when only its sheet list is wanted."""
+
+
+def listed_sheets(path: Path) -> list[str] | None:
+    """The sheet names `path`'s workbook part lists, read from that part alone (a large
+    workbook's sheets are never unpacked); None when `path` is not an xlsx package or its
+    workbook part cannot be read safely."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            part = workbook_part(package)
+            if package.getinfo(part).file_size > _LISTING_LIMIT:
+                return None
+            return [sheet.name for sheet in sheet_parts(package)]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, PackageError, KeyError, OSError, ValueError,
+            EOFError, RuntimeError, NotImplementedError):
+        return None

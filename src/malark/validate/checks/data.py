@@ -44,12 +44,17 @@ _INDICATOR_LOCKED = frozenset({"id", "goal_id", "name", "unit", "direction", "ba
 _NONFINITE = frozenset(NONFINITE_TEXT.values())
 
 
-def _locked(ctx: Context, row: Row, field_name: str) -> bool:
+def _locked_fields(ctx: Context, row: Row) -> frozenset[str]:
+    """The fields of `row` the committee may not change (judged by S007 only)."""
     if row.sheet == COMMITTEE_KF_MAL.name:
-        return field_name in _KF_LOCKED
+        return _KF_LOCKED
     if row.sheet == COMMITTEE_INDIKATORER.name and row_id(row) in ctx.model_indicators:
-        return field_name in _INDICATOR_LOCKED
-    return False
+        return _INDICATOR_LOCKED
+    return frozenset()
+
+
+def _locked(ctx: Context, row: Row, field_name: str) -> bool:
+    return field_name in _locked_fields(ctx, row)
 
 
 def locked_live(band: Band, field_name: str) -> str:
@@ -140,10 +145,14 @@ def _d004_live(book: LiveBook) -> Iterator[Flag]:
        live=(_d001_live, _d002_live, _d003_live, _d004_live))
 def typed_values(ctx: Context) -> Iterator[Finding]:
     for spec in COMMITTEE_DATA_SHEETS:
+        typed = [c for c in spec.columns if c.kind is not Kind.FORMULA]
         for row in ctx.rows(spec.name):
-            for column in spec.columns:
+            locked = _locked_fields(ctx, row)
+            for column in typed:
                 cell = row.cells.get(column.field)
-                if cell is None or column.kind is Kind.FORMULA or _locked(ctx, row, column.field):
+                # an empty cell has nothing to judge (most cells of a sheet are empty)
+                if (cell is None or column.field in locked
+                        or (cell.value is None and cell.formula is None and cell.error is None)):
                     continue
                 yield from _typed_cell(ctx, row, column, cell)
             if spec.name == COMMITTEE_INDIKATORER.name:
@@ -165,31 +174,38 @@ def _not_typed(cell: Cell) -> str | None:
     return None
 
 
+_FREE_TEXT = frozenset({Kind.ID, Kind.TEXT, Kind.LONG_TEXT, Kind.GOAL_REF})
+"""Kinds whose typed value is not judged here (only a formula or an error in them is)."""
+
+
 def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[Finding]:
-    ref = row_id(row)
-    if (what := _not_typed(cell)) is not None:
-        yield ctx.finding("D009", cell, ref=ref, what=what)
+    what = _not_typed(cell)
+    if what is None and (column.kind in _FREE_TEXT or (column.kind is Kind.NUMBER
+                                                        and type(cell.value) in (float, int))):
+        return  # free text, or a number typed as a number: nothing to judge here
+    if what is not None:
+        yield ctx.finding("D009", cell, ref=row_id(row), what=what)
         return
     if column.kind is Kind.NUMBER:
-        yield from _read_report(ctx, cell, column, values.read_number(cell), "D001", ref)
+        yield from _read_report(ctx, cell, column, values.read_number(cell), "D001", row)
     elif column.kind is Kind.YEAR:
         read = values.read_year(cell)
-        yield from _read_report(ctx, cell, column, read, "D001", ref)
+        yield from _read_report(ctx, cell, column, read, "D001", row)
         low, high = BASELINE_YEAR_RANGE if column.field == "baseline_year" else YEAR_RANGE
         if read.ok and not low <= read.value <= high:
-            yield ctx.finding("D002", cell, ref=ref, header=column.header, found=read.value,
+            yield ctx.finding("D002", cell, ref=row_id(row), header=column.header, found=read.value,
                               allowed=f"rimliga årtal ({low}–{high})")
     elif column.kind is Kind.DATE:
         read = values.read_date(cell)
-        yield from _read_report(ctx, cell, column, read, "D003", ref)
+        yield from _read_report(ctx, cell, column, read, "D003", row)
         if read.ok and not YEAR_RANGE[0] <= read.value.year <= YEAR_RANGE[1]:
-            yield ctx.finding("D002", cell, ref=ref, header=column.header,
+            yield ctx.finding("D002", cell, ref=row_id(row), header=column.header,
                               found=values.display(read.value),
                               allowed=f"rimliga datum ({YEAR_RANGE[0]}–{YEAR_RANGE[1]})")
         elif read.ok and column.field == "end_date":
             start = values.date_of(row.cells.get("start_date"))
             if start is not None and read.value < start:
-                yield ctx.finding("D002", cell, ref=ref, header=column.header,
+                yield ctx.finding("D002", cell, ref=row_id(row), header=column.header,
                                   found=values.display(read.value),
                                   allowed=f"datum från och med Startdatum "
                                           f"({values.display(start)})")
@@ -197,21 +213,23 @@ def _typed_cell(ctx: Context, row: Row, column: Column, cell: Cell) -> Iterator[
         found = values.text(cell)
         choices = ctx.choices(column)
         if found is not None and found not in choices:
-            yield ctx.finding("D004", cell, ref=ref, header=column.header,
+            yield ctx.finding("D004", cell, ref=row_id(row), header=column.header,
                               found=values.display(found), allowed=", ".join(choices))
 
 
 def _read_report(ctx: Context, cell: Cell, column: Column, read: Read, invalid_code: str,
-                 ref: str | None) -> Iterator[Finding]:
+                 row: Row) -> Iterator[Finding]:
+    """D013, `invalid_code` or D011 for how `cell` was read (the row's id only looked up
+    for a finding: most cells have none)."""
     if isinstance(cell.value, date | time | timedelta) and column.kind is not Kind.DATE:
-        yield ctx.finding("D013", cell, ref=ref, header=column.header,
+        yield ctx.finding("D013", cell, ref=row_id(row), header=column.header,
                           found=values.display(cell.value))
     if read.kind is ReadKind.INVALID:
-        yield ctx.finding(invalid_code, cell, ref=ref, header=column.header,
+        yield ctx.finding(invalid_code, cell, ref=row_id(row), header=column.header,
                           found=values.display(cell.value))
     elif read.kind is ReadKind.FROM_TEXT:
         how = "är skrivet som text" if isinstance(cell.value, str) else "är ett tal utan datumformat"
-        yield ctx.finding("D011", cell, ref=ref, header=column.header,
+        yield ctx.finding("D011", cell, ref=row_id(row), header=column.header,
                           found=values.display(cell.value), how=how,
                           value=values.display(read.value))
 
