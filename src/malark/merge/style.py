@@ -24,7 +24,7 @@ from malark.core.contract import (
     column_letter,
 )
 from malark.core.scale import DEFAULT_SCALE, AssessmentScale
-from malark.xlsx.sheet_layout import BOLD_CHARS_PER_WIDTH, chars_on_a_line, wrapped_lines
+from malark.xlsx.text_lines import BOLD_CHARS_PER_WIDTH, chars_on_a_line, wrapped_lines
 
 __all__ = ["ICON_SET", "LINE_HEIGHT", "Styles", "assessment_fill_rules", "chars_on_a_line",
            "column_width", "header_height", "icon_rule", "light_rules", "row_height", "value_writer",
